@@ -6,6 +6,7 @@
 package analyzer
 
 import (
+	"github.com/nilsentry/nilsentry/internal/summary"
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/passes/buildssa"
 	"golang.org/x/tools/go/analysis/passes/ctrlflow"
@@ -14,11 +15,12 @@ import (
 // Analyzer reports dereferences and other nil panics that can run with a
 // nil value for which the code itself gives evidence.
 var Analyzer = &analysis.Analyzer{
-	Name:     "nilsentry",
-	Doc:      doc,
-	URL:      "https://github.com/nilsentry/nilsentry#rules",
-	Requires: []*analysis.Analyzer{buildssa.Analyzer, ctrlflow.Analyzer},
-	Run:      run,
+	Name:      "nilsentry",
+	Doc:       doc,
+	URL:       "https://github.com/nilsentry/nilsentry#rules",
+	Requires:  []*analysis.Analyzer{buildssa.Analyzer, ctrlflow.Analyzer},
+	Run:       run,
+	FactTypes: []analysis.Fact{new(summary.Fact)},
 }
 
 const doc = `report nil dereferences that nil evidence can reach
@@ -29,6 +31,10 @@ method on a nil interface, writing to a nil map, closing a nil channel,
 calling a method that dereferences its nil receiver) when the code gives
 evidence that the operand may be nil on some path and no check guards it.`
 
-func run(pass *analysis.Pass) (any, error) {
-	return nil, nil
+// debug reports functions whose analysis was skipped (budget exceeded or
+// internal error) as diagnostics, so degradation can be found.
+var debug bool
+
+func init() {
+	Analyzer.Flags.BoolVar(&debug, "degraded", false, "report functions whose analysis was skipped (budget exceeded, internal error), and why")
 }

@@ -1,0 +1,16 @@
+package analyzer_test
+
+import (
+	"path/filepath"
+	"testing"
+
+	"github.com/nilsentry/nilsentry/analyzer"
+	"golang.org/x/tools/go/analysis/analysistest"
+)
+
+// testdata is the repository's top-level testdata folder.
+var testdata, _ = filepath.Abs(filepath.Join("..", "testdata"))
+
+func TestAnalyzer(t *testing.T) {
+	analysistest.Run(t, testdata, analyzer.Analyzer, "basic")
+}

@@ -1,0 +1,107 @@
+package analyzer
+
+import (
+	"go/token"
+	"path/filepath"
+	"strconv"
+
+	"github.com/nilsentry/nilsentry/internal/flow"
+	"github.com/nilsentry/nilsentry/internal/report"
+	"github.com/nilsentry/nilsentry/internal/summary"
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/analysis/passes/buildssa"
+	"golang.org/x/tools/go/ssa"
+)
+
+// maxSCCRounds bounds the fixed point over mutually recursive functions.
+const maxSCCRounds = 4
+
+func run(pass *analysis.Pass) (any, error) {
+	ssainput := pass.ResultOf[buildssa.Analyzer].(*buildssa.SSA)
+	env := &env{pass: pass, local: make(map[*ssa.Function]*summary.Summary)}
+	rep := report.New(pass)
+
+	for _, scc := range summary.Order(ssainput.SrcFuncs) {
+		results := analyzeSCC(scc, env)
+		for i, fn := range scc {
+			res := results[i]
+			if res.Degraded != "" && debug {
+				pass.Reportf(fn.Pos(), "nilsentry: %s skipped: %s", fn.Name(), res.Degraded)
+			}
+			for _, f := range res.Findings {
+				rep.Add(f)
+			}
+			// Only exported functions can be called statically from another
+			// package, so only they need facts.
+			if obj := fn.Object(); obj != nil && obj.Exported() && fn.Parent() == nil && res.Summary.Interesting() {
+				pass.ExportObjectFact(obj, summary.Portable(res.Summary))
+			}
+		}
+	}
+	rep.Flush()
+	return nil, nil
+}
+
+// analyzeSCC analyzes a component of the call graph, iterating recursive
+// components until their summaries stop changing.
+func analyzeSCC(scc []*ssa.Function, env *env) []flow.Result {
+	results := make([]flow.Result, len(scc))
+	rounds := 1
+	if summary.IsRecursive(scc) {
+		rounds = maxSCCRounds
+	}
+	for round := 0; round < rounds; round++ {
+		changed := false
+		for i, fn := range scc {
+			results[i] = flow.Analyze(fn, env)
+			if !results[i].Summary.Equal(env.local[fn]) {
+				changed = true
+			}
+			env.local[fn] = results[i].Summary
+		}
+		if !changed {
+			break
+		}
+	}
+	return results
+}
+
+// env gives the flow analysis the summaries of callees: computed in this
+// pass for the package's own functions, imported as facts otherwise.
+type env struct {
+	pass     *analysis.Pass
+	local    map[*ssa.Function]*summary.Summary
+	imported map[*ssa.Function]*summary.Summary
+}
+
+func (e *env) Summary(callee *ssa.Function) *summary.Summary {
+	if o := callee.Origin(); o != nil {
+		callee = o
+	}
+	if s, ok := e.local[callee]; ok {
+		return s
+	}
+	if s, ok := e.imported[callee]; ok {
+		return s
+	}
+	var s *summary.Summary
+	if obj := callee.Object(); obj != nil && obj.Pkg() != e.pass.Pkg {
+		var fact summary.Fact
+		if e.pass.ImportObjectFact(obj, &fact) {
+			s = &fact.Summary
+		}
+	}
+	if e.imported == nil {
+		e.imported = make(map[*ssa.Function]*summary.Summary)
+	}
+	e.imported[callee] = s
+	return s
+}
+
+func (e *env) Where(pos token.Pos) string {
+	if !pos.IsValid() {
+		return ""
+	}
+	p := e.pass.Fset.Position(pos)
+	return filepath.Base(p.Filename) + ":" + strconv.Itoa(p.Line)
+}

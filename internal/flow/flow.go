@@ -1,0 +1,300 @@
+// Package flow is nilsentry's per-function analysis: a forward data-flow
+// over the SSA control-flow graph that tracks a nilstate.State per value
+// (and per access path such as u.Profile), refines it on branch edges
+// (guards), and checks it at every operation that panics on nil (sinks).
+//
+// It analyzes one function at a time and asks its Env for what it cannot
+// see (callee summaries); it reports Findings and the function's own
+// Summary. It does not format messages or talk to go/analysis.
+package flow
+
+import (
+	"fmt"
+	"go/token"
+	"go/types"
+
+	"github.com/nilsentry/nilsentry/internal/nilstate"
+	"github.com/nilsentry/nilsentry/internal/summary"
+	"golang.org/x/tools/go/ssa"
+)
+
+// Env is what the analysis of one function needs from outside it.
+type Env interface {
+	// Summary returns what is known about a callee, or nil.
+	Summary(callee *ssa.Function) *summary.Summary
+	// Where renders a position as "file.go:12" (base name only).
+	Where(pos token.Pos) string
+}
+
+// Budgets bound the work spent on one function (design principle 4).
+const (
+	maxRounds = 12    // fixed-point rounds over the CFG
+	maxBlocks = 20000 // larger functions are skipped, with a note
+	maxFacts  = 4000  // tracked keys per block before giving up
+)
+
+// Finding is one sink that a nil may reach.
+type Finding struct {
+	Category string         // rule, see docs/messages.md
+	Shape    Shape          // which syntax performs the operation
+	Pos      token.Pos      // the SSA instruction's position
+	State    nilstate.State // Nil or MaybeNil, with evidence
+	Detail   string         // appended to the evidence, e.g. "(*T).M dereferences its receiver"
+	Arg      int            // ShapeCallArg: which argument
+}
+
+// Shape says which kind of expression performs a sink, so the reporter
+// can find it in the syntax tree from the instruction's position.
+type Shape uint8
+
+const (
+	ShapeSelector Shape = iota // x.f: SelectorExpr at Sel
+	ShapeStar                  // *p: StarExpr at Star (or an implicit load)
+	ShapeIndex                 // p[i]: IndexExpr at Lbrack
+	ShapeSlice                 // p[a:b]: SliceExpr at Lbrack
+	ShapeCall                  // f(), x.M(): CallExpr at Lparen; operand is Fun (or Fun.X for methods)
+	ShapeCallArg               // close(ch), g(p): CallExpr at Lparen; operand is Args[Arg]
+	ShapeMapIndex              // m[k] = v: IndexExpr at Lbrack
+)
+
+// Result is what Analyze learns about one function.
+type Result struct {
+	Findings []Finding
+	Summary  *summary.Summary
+	// Degraded is non-empty when a budget was exceeded or the analysis
+	// failed; the function then has no findings and an unknown summary.
+	Degraded string
+}
+
+// Analyze runs the nil flow over fn.
+func Analyze(fn *ssa.Function, env Env) (res Result) {
+	defer func() {
+		if r := recover(); r != nil {
+			res = Result{Degraded: fmt.Sprintf("internal error: %v", r), Summary: unknownSummary(fn)}
+		}
+	}()
+	if len(fn.Blocks) == 0 {
+		return Result{Summary: unknownSummary(fn)}
+	}
+	if len(fn.Blocks) > maxBlocks {
+		return Result{Degraded: fmt.Sprintf("%d blocks exceed the budget of %d", len(fn.Blocks), maxBlocks), Summary: unknownSummary(fn)}
+	}
+	a := newAnalysis(fn, env)
+	if msg := a.solve(); msg != "" {
+		return Result{Degraded: msg, Summary: unknownSummary(fn)}
+	}
+	a.final()
+	return Result{Findings: a.findings, Summary: a.summarize()}
+}
+
+func unknownSummary(fn *ssa.Function) *summary.Summary {
+	return &summary.Summary{
+		Results: make([]summary.Result, fn.Signature.Results().Len()),
+		Params:  make([]summary.Param, len(fn.Params)),
+	}
+}
+
+// facts maps a key (see keys.go) to its state at one program point. A key
+// that is absent has its intrinsic state (see sources.go).
+type facts map[any]nilstate.State
+
+func (f facts) clone() facts {
+	c := make(facts, len(f)+4)
+	for k, v := range f {
+		c[k] = v
+	}
+	return c
+}
+
+type analysis struct {
+	fn  *ssa.Function
+	env Env
+
+	keys       map[ssa.Value]any
+	reps       map[any]ssa.Value // a representative value of each key
+	intrinsics map[ssa.Value]nilstate.State
+	sites      *nilSites
+
+	in, out []facts // per block; nil means not (yet) reached
+
+	// Filled by the final pass only.
+	reporting  bool
+	findings   []Finding
+	reported   map[token.Pos]bool
+	derefSites map[token.Pos]Finding // unguarded dereferences, for deref-before-check
+	paramDeref map[*ssa.Parameter]nilstate.Step
+	returns    []returnSite
+}
+
+func newAnalysis(fn *ssa.Function, env Env) *analysis {
+	return &analysis{
+		fn:         fn,
+		env:        env,
+		keys:       make(map[ssa.Value]any),
+		reps:       make(map[any]ssa.Value),
+		intrinsics: make(map[ssa.Value]nilstate.State),
+		in:         make([]facts, len(fn.Blocks)),
+		out:        make([]facts, len(fn.Blocks)),
+	}
+}
+
+// solve iterates the transfer functions over the CFG in reverse postorder
+// until the block entry states stop changing.
+func (a *analysis) solve() string {
+	order := reversePostorder(a.fn)
+	for round := 0; ; round++ {
+		if round == maxRounds {
+			return fmt.Sprintf("no fixed point after %d rounds", maxRounds)
+		}
+		changed := false
+		for _, b := range order {
+			entry := a.entry(b)
+			if entry == nil {
+				continue
+			}
+			if len(entry) > maxFacts {
+				return fmt.Sprintf("%d tracked values exceed the budget of %d", len(entry), maxFacts)
+			}
+			if a.in[b.Index] == nil || !sameFacts(a.in[b.Index], entry) {
+				a.in[b.Index] = entry
+				changed = true
+			}
+			a.out[b.Index] = a.transfer(a.in[b.Index].clone(), b)
+		}
+		if !changed {
+			return ""
+		}
+	}
+}
+
+// entry computes the state on entry to b: the join over b's reached,
+// feasible predecessor edges, each refined by its branch condition, with
+// b's φ-nodes evaluated per edge.
+func (a *analysis) entry(b *ssa.BasicBlock) facts {
+	if b.Index == 0 || b == a.fn.Recover {
+		return facts{}
+	}
+	var acc facts
+	for i, p := range b.Preds {
+		out := a.out[p.Index]
+		if out == nil {
+			continue
+		}
+		edge := out.clone()
+		if !a.refineEdge(edge, p, b) {
+			continue
+		}
+		for _, instr := range b.Instrs {
+			phi, ok := instr.(*ssa.Phi)
+			if !ok {
+				break
+			}
+			if nilable(phi.Type()) {
+				edge[a.key(phi)] = a.phiEdge(edge, phi, i)
+			}
+		}
+		if acc == nil {
+			acc = edge
+		} else {
+			acc = a.join(acc, edge)
+		}
+	}
+	return acc
+}
+
+// join merges two predecessor states; a key missing on one side stands
+// for its intrinsic state there.
+func (a *analysis) join(x, y facts) facts {
+	for k, sx := range x {
+		sy, ok := y[k]
+		if !ok {
+			sy = a.intrinsicOfKey(k)
+		}
+		x[k] = nilstate.Join(sx, sy)
+	}
+	for k, sy := range y {
+		if _, ok := x[k]; !ok {
+			x[k] = nilstate.Join(a.intrinsicOfKey(k), sy)
+		}
+	}
+	return x
+}
+
+func sameFacts(x, y facts) bool {
+	if len(x) != len(y) {
+		return false
+	}
+	for k, sx := range x {
+		sy, ok := y[k]
+		if !ok || !nilstate.Equal(sx, sy) {
+			return false
+		}
+	}
+	return true
+}
+
+// final replays every reached block once more with reporting on, and
+// records returns and parameter dereferences for the summary.
+func (a *analysis) final() {
+	a.reporting = true
+	a.reported = make(map[token.Pos]bool)
+	a.derefSites = make(map[token.Pos]Finding)
+	a.paramDeref = make(map[*ssa.Parameter]nilstate.Step)
+	for _, b := range reversePostorder(a.fn) {
+		if a.in[b.Index] == nil {
+			continue
+		}
+		out := a.transfer(a.in[b.Index].clone(), b)
+		// Edges out of b can report a dereference that a later nil check
+		// contradicts (deref-before-check).
+		for _, s := range b.Succs {
+			a.refineEdge(out.clone(), b, s)
+		}
+	}
+}
+
+// stateOf is the state of v in st: its tracked fact, else its intrinsic
+// state. ctx names the variable and place for nil constants, whose
+// origin is found in the syntax.
+func (a *analysis) stateOf(st facts, v ssa.Value, ctx constCtx) nilstate.State {
+	if s, ok := st[a.key(v)]; ok {
+		return s
+	}
+	return a.intrinsic(v, ctx)
+}
+
+// nilable reports whether values of type t can be nil and panic when
+// used: pointers, maps, channels, funcs, interfaces (not slices, whose
+// nil value reads as empty).
+func nilable(t types.Type) bool {
+	switch t := t.Underlying().(type) {
+	case *types.Pointer, *types.Map, *types.Chan, *types.Signature, *types.Interface:
+		return true
+	case *types.Basic:
+		return t.Kind() == types.UnsafePointer
+	}
+	return false
+}
+
+func reversePostorder(fn *ssa.Function) []*ssa.BasicBlock {
+	seen := make([]bool, len(fn.Blocks))
+	var post []*ssa.BasicBlock
+	var visit func(b *ssa.BasicBlock)
+	visit = func(b *ssa.BasicBlock) {
+		seen[b.Index] = true
+		for _, s := range b.Succs {
+			if !seen[s.Index] {
+				visit(s)
+			}
+		}
+		post = append(post, b)
+	}
+	visit(fn.Blocks[0])
+	if fn.Recover != nil && !seen[fn.Recover.Index] {
+		visit(fn.Recover)
+	}
+	for i, j := 0, len(post)-1; i < j; i, j = i+1, j-1 {
+		post[i], post[j] = post[j], post[i]
+	}
+	return post
+}

@@ -1,0 +1,198 @@
+package flow
+
+import (
+	"go/token"
+	"go/types"
+
+	"github.com/nilsentry/nilsentry/internal/nilstate"
+	"github.com/nilsentry/nilsentry/internal/summary"
+	"golang.org/x/tools/go/ssa"
+)
+
+// This file is the list of guards: what a branch condition tells about
+// nilness on each of its edges. Short-circuit && and || need nothing
+// special (SSA gives each operand its own branch), nor do copies (SSA has
+// none), nor do calls that never return (buildssa's CFG already ends the
+// block there, using ctrlflow's no-return facts).
+
+// refineEdge narrows st, the state at the end of p, for the edge p -> s.
+// It returns false if the edge cannot be taken in that state (e.g. the
+// nil branch of a check of a value already known non-nil).
+func (a *analysis) refineEdge(st facts, p, s *ssa.BasicBlock) bool {
+	ifInstr, ok := p.Instrs[len(p.Instrs)-1].(*ssa.If)
+	if !ok || p.Succs[0] == p.Succs[1] {
+		return true
+	}
+	return a.refine(st, ifInstr.Cond, s == p.Succs[0])
+}
+
+// refine assumes cond == branch.
+func (a *analysis) refine(st facts, cond ssa.Value, branch bool) bool {
+	switch c := cond.(type) {
+	case *ssa.UnOp:
+		if c.Op == token.NOT {
+			return a.refine(st, c.X, !branch)
+		}
+	case *ssa.BinOp:
+		if c.Op != token.EQL && c.Op != token.NEQ {
+			break
+		}
+		if x, ok := nilComparand(c); ok {
+			return a.assume(st, x, (c.Op == token.EQL) == branch, c.Pos())
+		}
+		// ok == true, ok != false, ...
+		if b, ok := boolConst(c.Y); ok {
+			return a.refine(st, c.X, (c.Op == token.EQL) == (b == branch))
+		}
+	case *ssa.Extract:
+		return a.refineOK(st, c, branch)
+	case *ssa.Phi:
+		// `ok := p != nil && q != nil` merges into a φ of bools; each
+		// operand's edge already refined its own block. Nothing more here.
+	}
+	return true
+}
+
+// assume records that x is nil (isNil) or non-nil after a comparison at pos.
+func (a *analysis) assume(st facts, x ssa.Value, isNil bool, pos token.Pos) bool {
+	s := a.stateOf(st, x, constCtx{before: pos})
+	k := a.key(x)
+	if isNil {
+		if s.Kind == nilstate.NonNil {
+			a.derefBeforeCheck(s, pos)
+			return false
+		}
+		ev := s.Ev
+		if !s.Kind.MayBeNil() {
+			ev = nilstate.NewEvidence(a.step(pos, "checked for nil"))
+		}
+		st[k] = nilstate.NilBecause(ev)
+		// err == nil: results that are nil only with an error are not nil.
+		if e, ok := x.(*ssa.Extract); ok {
+			a.markCompanions(st, e, summary.ResultNilIfErr)
+		}
+		return true
+	}
+	if s.Kind == nilstate.Nil {
+		return false
+	}
+	st[k] = nilstate.NonNilState
+	return true
+}
+
+// derefBeforeCheck reports the dereference that made s non-nil when a
+// later check says the value may be nil there after all.
+func (a *analysis) derefBeforeCheck(s nilstate.State, check token.Pos) {
+	if !a.reporting || s.Ev.Len() != 1 {
+		return
+	}
+	f, ok := a.derefSites[s.Ev.Steps[0].Pos]
+	if !ok {
+		return
+	}
+	f.Category = "deref-before-check"
+	f.State = nilstate.MaybeNilBecause(nilstate.NewEvidence(a.step(check, "checked for nil later")))
+	a.emit(f)
+}
+
+// refineOK handles branches on the second result of a comma-ok (map
+// lookup, type assertion, receive) or on a call's bool/error result.
+func (a *analysis) refineOK(st facts, e *ssa.Extract, branch bool) bool {
+	switch t := e.Tuple.(type) {
+	case *ssa.Lookup, *ssa.TypeAssert, *ssa.UnOp:
+		if e.Index != 1 || !isCommaOk(t) {
+			return true
+		}
+		for _, v := range extracts(t, 0) {
+			if !nilable(v.Type()) {
+				continue
+			}
+			if branch {
+				st[a.key(v)] = nilstate.NonNilState
+			} else if s := a.stateOf(st, v, constCtx{}); s.Kind.MayBeNil() {
+				st[a.key(v)] = nilstate.NilBecause(s.Ev)
+			}
+		}
+		if l, ok := t.(*ssa.Lookup); ok && branch {
+			st[lookupKey{a.key(l.X), a.operandKey(l.Index)}] = nilstate.NonNilState
+		}
+	case *ssa.Call:
+		if branch {
+			a.markCompanions(st, e, summary.ResultNilIfNotOK)
+		}
+	}
+	return true
+}
+
+// markCompanions marks the results of e's call that are nil only under
+// the contract kind (nil-if-err, nil-if-not-ok) as non-nil, now that e's
+// check has ruled that out.
+func (a *analysis) markCompanions(st facts, e *ssa.Extract, kind summary.ResultKind) {
+	call, ok := e.Tuple.(*ssa.Call)
+	if !ok {
+		return
+	}
+	sum := a.calleeSummary(call.Common())
+	if sum == nil || e.Index != len(sum.Results)-1 {
+		return
+	}
+	for i, r := range sum.Results {
+		if r.Kind == kind {
+			for _, v := range extracts(call, i) {
+				st[a.key(v)] = nilstate.NonNilState
+			}
+		}
+	}
+}
+
+func isCommaOk(v ssa.Value) bool {
+	switch v := v.(type) {
+	case *ssa.Lookup:
+		return v.CommaOk
+	case *ssa.TypeAssert:
+		return v.CommaOk
+	case *ssa.UnOp:
+		return v.CommaOk
+	}
+	return false
+}
+
+// extracts lists the Extract instructions reading result i of tuple t.
+func extracts(t ssa.Value, i int) []*ssa.Extract {
+	var out []*ssa.Extract
+	if refs := t.Referrers(); refs != nil {
+		for _, r := range *refs {
+			if e, ok := r.(*ssa.Extract); ok && e.Index == i {
+				out = append(out, e)
+			}
+		}
+	}
+	return out
+}
+
+// nilComparand returns x for `x == nil` or `nil == x`.
+func nilComparand(c *ssa.BinOp) (ssa.Value, bool) {
+	if isNilConst(c.Y) && nilable(c.X.Type()) {
+		return c.X, true
+	}
+	if isNilConst(c.X) && nilable(c.Y.Type()) {
+		return c.Y, true
+	}
+	return nil, false
+}
+
+func isNilConst(v ssa.Value) bool {
+	c, ok := v.(*ssa.Const)
+	return ok && c.IsNil()
+}
+
+func boolConst(v ssa.Value) (bool, bool) {
+	c, ok := v.(*ssa.Const)
+	if !ok || c.Value == nil {
+		return false, false
+	}
+	if b, ok := c.Type().Underlying().(*types.Basic); !ok || b.Info()&types.IsBoolean == 0 {
+		return false, false
+	}
+	return c.Value.String() == "true", true
+}

@@ -1,0 +1,309 @@
+package flow
+
+import (
+	"fmt"
+	"go/token"
+	"go/types"
+
+	"github.com/nilsentry/nilsentry/internal/nilstate"
+	"github.com/nilsentry/nilsentry/internal/summary"
+	"golang.org/x/tools/go/ssa"
+)
+
+// transfer applies b's instructions to st. The switch is the list of
+// sinks (operations that panic on nil) plus the few instructions that
+// change facts: stores, allocations, calls and returns.
+func (a *analysis) transfer(st facts, b *ssa.BasicBlock) facts {
+	for _, instr := range b.Instrs {
+		switch instr := instr.(type) {
+		case *ssa.FieldAddr:
+			a.sink(st, instr, instr.X, Finding{Category: "nil-deref", Shape: ShapeSelector})
+		case *ssa.UnOp:
+			if instr.Op == token.MUL {
+				a.sink(st, instr, instr.X, Finding{Category: "nil-deref", Shape: ShapeStar})
+			}
+		case *ssa.IndexAddr:
+			if isPointerToArray(instr.X.Type()) {
+				a.sink(st, instr, instr.X, Finding{Category: "nil-deref", Shape: ShapeIndex})
+			}
+		case *ssa.Slice:
+			if isPointerToArray(instr.X.Type()) {
+				a.sink(st, instr, instr.X, Finding{Category: "nil-deref", Shape: ShapeSlice})
+			}
+		case *ssa.Store:
+			a.sink(st, instr, instr.Addr, Finding{Category: "nil-deref", Shape: ShapeStar})
+			a.store(st, instr)
+		case *ssa.MapUpdate:
+			a.sink(st, instr, instr.Map, Finding{Category: "nil-map-write", Shape: ShapeMapIndex})
+		case *ssa.Alloc:
+			a.alloc(st, instr)
+		case *ssa.Call:
+			a.call(st, instr, instr.Common())
+			a.invalidate(st, instr.Common())
+		case *ssa.Defer:
+			a.call(st, instr, instr.Common())
+		case *ssa.Go:
+			a.call(st, instr, instr.Common())
+		case *ssa.Return:
+			if a.reporting {
+				a.recordReturn(st, instr)
+			}
+		}
+	}
+	return st
+}
+
+// sink checks v where instr would panic if v were nil. Afterwards v is
+// non-nil: either the operation succeeded or the goroutine panicked.
+func (a *analysis) sink(st facts, instr ssa.Instruction, v ssa.Value, f Finding) {
+	s := a.stateOf(st, v, constCtx{before: instr.Pos()})
+	if s.Kind == nilstate.NonNil {
+		return
+	}
+	f.Pos = instr.Pos()
+	if a.reporting {
+		switch {
+		case s.Kind.MayBeNil():
+			f.State = s
+			a.emit(f)
+		case s.Kind == nilstate.Unknown:
+			if _, seen := a.derefSites[f.Pos]; !seen && f.Pos.IsValid() {
+				a.derefSites[f.Pos] = f
+			}
+			if p, ok := a.key(v).(*ssa.Parameter); ok {
+				if _, seen := a.paramDeref[p]; !seen {
+					a.paramDeref[p] = a.step(f.Pos, "dereferenced")
+				}
+			}
+		}
+	}
+	k := a.key(v)
+	if s.Kind == nilstate.Unknown && f.Pos.IsValid() {
+		// Remember which dereference proved v non-nil: a later nil check
+		// of v contradicts it (deref-before-check).
+		st[k] = nilstate.State{Kind: nilstate.NonNil, Ev: nilstate.NewEvidence(nilstate.Step{Pos: f.Pos})}
+	} else {
+		st[k] = nilstate.NonNilState
+	}
+}
+
+func (a *analysis) emit(f Finding) {
+	if !f.Pos.IsValid() || a.reported[f.Pos] {
+		return
+	}
+	a.reported[f.Pos] = true
+	a.findings = append(a.findings, f)
+}
+
+// call checks the sinks of a call: the function value, the interface
+// receiver, close's channel, and arguments the callee's summary says it
+// dereferences.
+func (a *analysis) call(st facts, instr ssa.Instruction, c *ssa.CallCommon) {
+	if c.IsInvoke() {
+		a.sink(st, instr, c.Value, Finding{Category: "nil-interface-call", Shape: ShapeCall})
+		return
+	}
+	switch fv := c.Value.(type) {
+	case *ssa.Builtin:
+		if fv.Name() == "close" && len(c.Args) == 1 {
+			a.sink(st, instr, c.Args[0], Finding{Category: "nil-chan-close", Shape: ShapeCallArg})
+		}
+		return
+	case *ssa.Function, *ssa.MakeClosure:
+	default:
+		a.sink(st, instr, c.Value, Finding{Category: "nil-call", Shape: ShapeCall})
+	}
+	callee := c.StaticCallee()
+	sum := a.calleeSummary(c)
+	if sum == nil {
+		return
+	}
+	isMethod := callee.Signature.Recv() != nil
+	for i, arg := range c.Args {
+		if i >= len(sum.Params) || sum.Params[i].Kind != summary.ParamDerefs {
+			continue
+		}
+		name := displayName(callee)
+		if isMethod && i == 0 {
+			a.sink(st, instr, arg, Finding{Category: "nil-receiver", Shape: ShapeCall,
+				Detail: name + " dereferences its receiver"})
+			continue
+		}
+		argIndex := i
+		if isMethod {
+			argIndex--
+		}
+		pname := callee.Params[i].Name()
+		a.sink(st, instr, arg, Finding{Category: "nil-argument", Shape: ShapeCallArg, Arg: argIndex,
+			Detail: fmt.Sprintf("%s dereferences parameter %s", name, pname)})
+	}
+}
+
+// invalidate forgets nil facts about memory a call may write: paths
+// rooted at a value passed to the call, at a global, or at a local
+// variable that escapes. Non-nil facts are kept (precision first: a call
+// that nils a field we just checked is rare, and forgetting guards would
+// make every checked field look suspicious again).
+func (a *analysis) invalidate(st facts, c *ssa.CallCommon) {
+	if _, ok := c.Value.(*ssa.Builtin); ok {
+		return
+	}
+	var roots map[any]bool
+	for k, s := range st {
+		p, ok := k.(pathKey)
+		if !ok || !s.Kind.MayBeNil() {
+			continue
+		}
+		if roots == nil {
+			roots = make(map[any]bool)
+			for _, arg := range c.Args {
+				roots[root(a.key(arg))] = true
+			}
+			if c.IsInvoke() {
+				roots[root(a.key(c.Value))] = true
+			}
+		}
+		r := root(p)
+		switch r := r.(type) {
+		case *ssa.Global:
+			st[k] = nilstate.UnknownState
+			continue
+		case *ssa.Alloc:
+			if escapes(r) {
+				st[k] = nilstate.UnknownState
+				continue
+			}
+		}
+		if roots[r] {
+			st[k] = nilstate.UnknownState
+		}
+	}
+}
+
+// escapes reports whether a local allocation may be reached by code
+// other than the function's own loads and stores: captured by a closure,
+// stored elsewhere, boxed, or passed to a call.
+func escapes(al *ssa.Alloc) bool {
+	for _, r := range *al.Referrers() {
+		switch r := r.(type) {
+		case *ssa.FieldAddr, *ssa.IndexAddr, *ssa.UnOp, *ssa.DebugRef:
+		case *ssa.Store:
+			if r.Val == ssa.Value(al) {
+				return true
+			}
+		default:
+			return true
+		}
+	}
+	return false
+}
+
+// store tracks the value stored into an access path.
+func (a *analysis) store(st facts, s *ssa.Store) {
+	p, ok := a.path(s.Addr)
+	if !ok {
+		return
+	}
+	for k := range st {
+		if pk, ok := k.(pathKey); ok && pk != p && within(pk, p) {
+			delete(st, k)
+		}
+	}
+	if !nilable(s.Val.Type()) {
+		return
+	}
+	var val nilstate.State
+	switch {
+	case isNilConst(s.Val):
+		if al, ok := s.Addr.(*ssa.Alloc); ok {
+			val = nilstate.NilBecause(nilstate.NewEvidence(a.nilSite(constCtx{name: al.Comment, before: s.Pos()})))
+		} else {
+			val = nilstate.NilBecause(nilstate.NewEvidence(a.step(s.Pos(), "assigned nil")))
+		}
+	default:
+		val = a.stateOf(st, s.Val, constCtx{before: s.Pos()})
+		if val.Kind == nilstate.NonNil {
+			val = nilstate.NonNilState // a dereference of the value is not one of the field
+		}
+	}
+	st[p] = val
+}
+
+// alloc: the fields of a fresh struct are zero until stored, so a
+// pointer-like field the code reads but never sets is nil
+// (`s := &S{}; s.m[k] = v`).
+func (a *analysis) alloc(st facts, al *ssa.Alloc) {
+	ptr, ok := al.Type().Underlying().(*types.Pointer)
+	if !ok {
+		return
+	}
+	strct, ok := ptr.Elem().Underlying().(*types.Struct)
+	if !ok {
+		return
+	}
+	for _, r := range *al.Referrers() {
+		fa, ok := r.(*ssa.FieldAddr)
+		if !ok {
+			continue
+		}
+		field := strct.Field(fa.Field)
+		if !nilable(field.Type()) {
+			continue
+		}
+		st[pathKey{al, fa.Field}] = nilstate.NilBecause(nilstate.NewEvidence(
+			a.step(al.Pos(), "field "+field.Name()+" not set")))
+	}
+}
+
+type returnSite struct {
+	pos    token.Pos
+	ops    []ssa.Value
+	states []nilstate.State
+}
+
+func (a *analysis) recordReturn(st facts, r *ssa.Return) {
+	rs := returnSite{pos: r.Pos(), ops: r.Results}
+	if !rs.pos.IsValid() {
+		rs.pos = blockEnd(r.Block())
+	}
+	for _, v := range r.Results {
+		rs.states = append(rs.states, a.stateOf(st, v, constCtx{before: rs.pos}))
+	}
+	a.returns = append(a.returns, rs)
+}
+
+func isPointerToArray(t types.Type) bool {
+	p, ok := t.Underlying().(*types.Pointer)
+	if !ok {
+		return false
+	}
+	_, ok = p.Elem().Underlying().(*types.Array)
+	return ok
+}
+
+// displayName names a function the way a message should: f, (*T).M, or
+// "func literal".
+func displayName(fn *ssa.Function) string {
+	if o := fn.Origin(); o != nil {
+		fn = o
+	}
+	if fn.Parent() != nil {
+		return "func literal"
+	}
+	if recv := fn.Signature.Recv(); recv != nil {
+		t := recv.Type()
+		star := ""
+		if p, ok := t.(*types.Pointer); ok {
+			t, star = p.Elem(), "*"
+		}
+		name := t.String()
+		if n, ok := types.Unalias(t).(*types.Named); ok {
+			name = n.Obj().Name()
+		}
+		if star != "" {
+			return fmt.Sprintf("(*%s).%s", name, fn.Name())
+		}
+		return name + "." + fn.Name()
+	}
+	return fn.Name()
+}

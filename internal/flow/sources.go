@@ -1,0 +1,271 @@
+package flow
+
+import (
+	"go/ast"
+	"go/token"
+	"go/types"
+	"sort"
+
+	"github.com/nilsentry/nilsentry/internal/nilstate"
+	"github.com/nilsentry/nilsentry/internal/summary"
+	"golang.org/x/tools/go/ssa"
+)
+
+// This file is the list of nil sources: what a value's definition alone
+// says about its nilness (its intrinsic state), before any branch refines
+// it. "Unknown" is the default: a parameter or a field nobody nils is not
+// evidence.
+
+// constCtx tells where a nil constant is used, so that its origin in the
+// syntax can be found: SSA constants carry no position.
+type constCtx struct {
+	name   string    // the variable it stands for, if known
+	before token.Pos // the use; the origin is the last nil site before it
+}
+
+func (a *analysis) intrinsic(v ssa.Value, ctx constCtx) nilstate.State {
+	if c, ok := v.(*ssa.Const); ok {
+		if c.IsNil() && nilable(c.Type()) {
+			return nilstate.NilBecause(nilstate.NewEvidence(a.nilSite(ctx)))
+		}
+		return nilstate.UnknownState
+	}
+	if s, ok := a.intrinsics[v]; ok {
+		return s
+	}
+	s := a.computeIntrinsic(v)
+	a.intrinsics[v] = s
+	return s
+}
+
+// intrinsicOfKey is the state of a key absent from a fact map.
+func (a *analysis) intrinsicOfKey(k any) nilstate.State {
+	if _, ok := k.(*ssa.Phi); ok {
+		return nilstate.UnknownState
+	}
+	if v, ok := a.reps[k]; ok {
+		return a.intrinsic(v, constCtx{})
+	}
+	return nilstate.UnknownState
+}
+
+func (a *analysis) computeIntrinsic(v ssa.Value) nilstate.State {
+	switch v := v.(type) {
+	case *ssa.Alloc, *ssa.MakeMap, *ssa.MakeChan, *ssa.MakeClosure, *ssa.MakeSlice,
+		*ssa.MakeInterface, *ssa.Function, *ssa.FieldAddr, *ssa.IndexAddr, *ssa.Global:
+		// A boxed typed nil is a non-nil interface: that is the typed-nil
+		// problem, reported at the return that makes it, not here.
+		return nilstate.NonNilState
+	case *ssa.ChangeType:
+		return a.intrinsic(v.X, constCtx{})
+	case *ssa.ChangeInterface:
+		return a.intrinsic(v.X, constCtx{})
+	case *ssa.TypeAssert:
+		if !v.CommaOk {
+			// x.(I) succeeds only for a non-nil x; x.(*T) may hold a typed nil.
+			if types.IsInterface(v.AssertedType) {
+				return nilstate.NonNilState
+			}
+		}
+	case *ssa.Lookup:
+		if !v.CommaOk && nilable(v.Type()) {
+			if _, ok := v.X.Type().Underlying().(*types.Map); ok {
+				return a.maybeNil(v.Pos(), "map lookup may miss")
+			}
+		}
+	case *ssa.Extract:
+		return a.extractIntrinsic(v)
+	case *ssa.Call:
+		if nilable(v.Type()) {
+			return a.callResult(v, 0)
+		}
+	}
+	return nilstate.UnknownState
+}
+
+func (a *analysis) maybeNil(pos token.Pos, what string) nilstate.State {
+	return nilstate.MaybeNilBecause(nilstate.NewEvidence(a.step(pos, what)))
+}
+
+func (a *analysis) step(pos token.Pos, what string) nilstate.Step {
+	return nilstate.Step{Pos: pos, Where: a.env.Where(pos), What: what}
+}
+
+// extractIntrinsic: the value of a failed comma-ok is the zero value;
+// a call's result follows the callee's summary.
+func (a *analysis) extractIntrinsic(e *ssa.Extract) nilstate.State {
+	if !nilable(e.Type()) {
+		return nilstate.UnknownState
+	}
+	switch t := e.Tuple.(type) {
+	case *ssa.Lookup:
+		if t.CommaOk && e.Index == 0 {
+			return a.maybeNil(t.Pos(), "map lookup may miss")
+		}
+	case *ssa.TypeAssert:
+		if t.CommaOk && e.Index == 0 {
+			return a.maybeNil(t.Pos(), "type assertion may fail")
+		}
+	case *ssa.UnOp:
+		if t.CommaOk && e.Index == 0 {
+			return a.maybeNil(t.Pos(), "receive from a closed channel")
+		}
+	case *ssa.Call:
+		return a.callResult(t, e.Index)
+	}
+	return nilstate.UnknownState
+}
+
+// callResult is the state of result i of a call, from the callee's
+// summary. A result that is nil only with an error (or a false ok) is
+// MaybeNil until a check of that error (or ok) refines it (guards.go).
+func (a *analysis) callResult(call *ssa.Call, i int) nilstate.State {
+	sum := a.calleeSummary(call.Common())
+	if sum == nil || i >= len(sum.Results) {
+		return nilstate.UnknownState
+	}
+	r := sum.Results[i]
+	switch r.Kind {
+	case summary.ResultNonNil:
+		return nilstate.NonNilState
+	case summary.ResultMaybeNil, summary.ResultNilIfErr, summary.ResultNilIfNotOK:
+		return nilstate.MaybeNilBecause(r.Ev)
+	}
+	return nilstate.UnknownState
+}
+
+func (a *analysis) calleeSummary(c *ssa.CallCommon) *summary.Summary {
+	callee := c.StaticCallee()
+	if callee == nil {
+		return nil
+	}
+	return a.env.Summary(callee)
+}
+
+// phiEdge is the state φ takes along its i'th incoming edge, evaluated in
+// that edge's (already refined) state.
+func (a *analysis) phiEdge(edge facts, phi *ssa.Phi, i int) nilstate.State {
+	v := phi.Edges[i]
+	ctx := constCtx{name: phi.Comment, before: blockEnd(phi.Block().Preds[i])}
+	if ctx.before == token.NoPos {
+		ctx.before = phi.Pos()
+	}
+	return a.stateOf(edge, v, ctx)
+}
+
+// blockEnd is the last source position in b or, if b has none (a plain
+// jump block), in its nearest dominator that has one.
+func blockEnd(b *ssa.BasicBlock) token.Pos {
+	for ; b != nil; b = b.Idom() {
+		for i := len(b.Instrs) - 1; i >= 0; i-- {
+			if p := b.Instrs[i].Pos(); p.IsValid() {
+				return p
+			}
+		}
+	}
+	return token.NoPos
+}
+
+// nilSites indexes the places in a function's syntax where a variable
+// becomes nil: `var p *T`, `p = nil`, named results. SSA constants have no
+// position, so the origin of a nil constant is the last such site of its
+// variable before the use.
+type nilSites struct {
+	byName map[string][]nilSite // sorted by position
+	all    []nilSite
+}
+
+type nilSite struct {
+	pos  token.Pos
+	what string
+}
+
+func (a *analysis) nilSite(ctx constCtx) nilstate.Step {
+	if a.sites == nil {
+		a.sites = collectNilSites(a.fn)
+	}
+	list := a.sites.all
+	if ctx.name != "" {
+		if l, ok := a.sites.byName[ctx.name]; ok {
+			list = l
+		}
+	}
+	var best *nilSite
+	for i := range list {
+		if ctx.before.IsValid() && list[i].pos > ctx.before {
+			break
+		}
+		best = &list[i]
+	}
+	if best == nil && len(list) > 0 {
+		best = &list[0]
+	}
+	if best == nil {
+		pos := ctx.before
+		if !pos.IsValid() {
+			pos = a.fn.Pos()
+		}
+		return a.step(pos, "nil")
+	}
+	return a.step(best.pos, best.what)
+}
+
+func collectNilSites(fn *ssa.Function) *nilSites {
+	s := &nilSites{byName: make(map[string][]nilSite)}
+	add := func(name string, pos token.Pos, what string) {
+		site := nilSite{pos, what}
+		s.byName[name] = append(s.byName[name], site)
+		s.all = append(s.all, site)
+	}
+	isNil := func(e ast.Expr) bool {
+		id, ok := ast.Unparen(e).(*ast.Ident)
+		return ok && id.Name == "nil"
+	}
+	syntax := fn.Syntax()
+	var ftype *ast.FuncType
+	var body *ast.BlockStmt
+	switch syntax := syntax.(type) {
+	case *ast.FuncDecl:
+		ftype, body = syntax.Type, syntax.Body
+	case *ast.FuncLit:
+		ftype, body = syntax.Type, syntax.Body
+	}
+	if ftype != nil && ftype.Results != nil {
+		for _, field := range ftype.Results.List {
+			for _, name := range field.Names {
+				add(name.Name, name.Pos(), "declared without a value")
+			}
+		}
+	}
+	if body != nil {
+		ast.Inspect(body, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.FuncLit:
+				return false // its own function
+			case *ast.ValueSpec:
+				for i, name := range n.Names {
+					switch {
+					case len(n.Values) == 0:
+						add(name.Name, name.Pos(), "declared without a value")
+					case len(n.Values) == len(n.Names) && isNil(n.Values[i]):
+						add(name.Name, n.Values[i].Pos(), "assigned nil")
+					}
+				}
+			case *ast.AssignStmt:
+				if len(n.Lhs) == len(n.Rhs) {
+					for i, lhs := range n.Lhs {
+						if isNil(n.Rhs[i]) {
+							add(types.ExprString(lhs), n.Rhs[i].Pos(), "assigned nil")
+						}
+					}
+				}
+			}
+			return true
+		})
+	}
+	for _, l := range s.byName {
+		sort.Slice(l, func(i, j int) bool { return l[i].pos < l[j].pos })
+	}
+	sort.Slice(s.all, func(i, j int) bool { return s.all[i].pos < s.all[j].pos })
+	return s
+}

@@ -1,0 +1,117 @@
+package flow
+
+import (
+	"go/types"
+
+	"github.com/nilsentry/nilsentry/internal/nilstate"
+	"github.com/nilsentry/nilsentry/internal/summary"
+	"golang.org/x/tools/go/ssa"
+)
+
+// summarize turns the states seen at the function's returns, and its
+// unguarded parameter dereferences, into what callers need.
+//
+// Contracts are inferred from the returns themselves: if every return
+// that may yield nil for result i also returns a non-nil error (or a
+// false bool) in the last result, result i is nil-if-err (nil-if-not-ok),
+// and a caller that checks the error (ok) may trust it.
+func (a *analysis) summarize() *summary.Summary {
+	sum := unknownSummary(a.fn)
+	results := a.fn.Signature.Results()
+	n := results.Len()
+	last := n - 1
+	lastIsErr := n >= 2 && isError(results.At(last).Type())
+	lastIsBool := n >= 2 && isBool(results.At(last).Type())
+	name := displayName(a.fn)
+
+	for i := 0; i < n; i++ {
+		if !nilable(results.At(i).Type()) || (i == last && (lastIsErr || lastIsBool)) {
+			continue
+		}
+		allNonNil := len(a.returns) > 0
+		errContract, okContract := lastIsErr, lastIsBool
+		var ev *nilstate.Evidence
+		var firstNil returnSite
+		for _, r := range a.returns {
+			s := r.states[i]
+			if s.Kind == nilstate.NonNil {
+				continue
+			}
+			allNonNil = false
+			if !s.Kind.MayBeNil() {
+				continue
+			}
+			if ev == nil {
+				firstNil = r
+				if isNilConst(r.ops[i]) {
+					ev = nilstate.NewEvidence(a.step(r.pos, name+" returns nil"))
+				} else {
+					ev = s.Ev.Then(a.step(r.pos, "returned by "+name))
+				}
+			}
+			if lastIsErr && r.states[last].Kind.MayBeNil() {
+				errContract = false
+			}
+			if lastIsBool && !isFalse(r.ops[last]) {
+				okContract = false
+			}
+		}
+		switch {
+		case ev != nil && errContract:
+			sum.Results[i] = summary.Result{Kind: summary.ResultNilIfErr,
+				Ev: nilstate.NewEvidence(a.step(firstNil.pos, name+" returns nil with an error"))}
+		case ev != nil && okContract:
+			sum.Results[i] = summary.Result{Kind: summary.ResultNilIfNotOK,
+				Ev: nilstate.NewEvidence(a.step(firstNil.pos, name+" returns nil with false"))}
+		case ev != nil:
+			sum.Results[i] = summary.Result{Kind: summary.ResultMaybeNil, Ev: ev}
+		case allNonNil:
+			sum.Results[i] = summary.Result{Kind: summary.ResultNonNil}
+		}
+	}
+
+	checked := a.nilChecked()
+	for i, p := range a.fn.Params {
+		if !nilable(p.Type()) {
+			continue
+		}
+		if checked[p] {
+			sum.Params[i] = summary.Param{Kind: summary.ParamNilSafe}
+		} else if at, ok := a.paramDeref[p]; ok {
+			sum.Params[i] = summary.Param{Kind: summary.ParamDerefs, At: at}
+		}
+	}
+	return sum
+}
+
+// nilChecked lists the parameters the function compares against nil:
+// such a function handles nil (or at least its author thinks about it).
+func (a *analysis) nilChecked() map[*ssa.Parameter]bool {
+	checked := make(map[*ssa.Parameter]bool)
+	for _, b := range a.fn.Blocks {
+		for _, instr := range b.Instrs {
+			if c, ok := instr.(*ssa.BinOp); ok && (c.Op.String() == "==" || c.Op.String() == "!=") {
+				if x, ok := nilComparand(c); ok {
+					if p, ok := a.key(x).(*ssa.Parameter); ok {
+						checked[p] = true
+					}
+				}
+			}
+		}
+	}
+	return checked
+}
+
+func isError(t types.Type) bool {
+	return types.Identical(t, types.Universe.Lookup("error").Type())
+}
+
+func isBool(t types.Type) bool {
+	b, ok := t.Underlying().(*types.Basic)
+	return ok && b.Info()&types.IsBoolean != 0
+}
+
+func isFalse(v ssa.Value) bool {
+	b, ok := boolConst(v)
+	return ok && !b
+}

@@ -1,0 +1,160 @@
+// Package report turns flow findings into go/analysis diagnostics: it
+// finds the syntax that performs each sink, words the message so that it
+// stands on its own (golangci-lint and go vet keep only position and
+// text), attaches the evidence chain as Related information, and orders
+// the result deterministically.
+//
+// It does not decide what is a finding (package flow does).
+package report
+
+import (
+	"go/ast"
+	"go/token"
+	"go/types"
+	"sort"
+
+	"github.com/nilsentry/nilsentry/internal/flow"
+	"github.com/nilsentry/nilsentry/internal/nilstate"
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/ast/astutil"
+)
+
+// what names each rule's operation at the start of its message.
+var what = map[string]string{
+	"nil-deref":          "nil dereference",
+	"nil-receiver":       "nil dereference",
+	"nil-argument":       "nil dereference",
+	"deref-before-check": "nil dereference",
+	"nil-call":           "nil function call",
+	"nil-interface-call": "nil interface method call",
+	"nil-map-write":      "nil map write",
+	"nil-chan-close":     "close of nil channel",
+}
+
+// Reporter collects the diagnostics of one package.
+type Reporter struct {
+	pass  *analysis.Pass
+	diags []analysis.Diagnostic
+	seen  map[token.Pos]bool
+}
+
+func New(pass *analysis.Pass) *Reporter {
+	return &Reporter{pass: pass, seen: make(map[token.Pos]bool)}
+}
+
+// Add words a finding. Findings whose syntax cannot be found (code the
+// compiler synthesized) are dropped: there is nothing to point at.
+func (r *Reporter) Add(f flow.Finding) {
+	file := r.fileOf(f.Pos)
+	if file == nil {
+		return
+	}
+	node, operand := locate(file, f)
+	if node == nil || operand == nil {
+		return
+	}
+	if r.seen[node.Pos()] {
+		return // one report per dereferencing expression
+	}
+	r.seen[node.Pos()] = true
+
+	verb := "may be nil here"
+	if f.State.Kind == nilstate.Nil {
+		verb = "is nil here"
+	}
+	why := f.State.Ev.String()
+	if f.Detail != "" {
+		why += "; " + f.Detail
+	}
+	d := analysis.Diagnostic{
+		Pos:      node.Pos(),
+		End:      node.End(),
+		Category: f.Category,
+		Message:  what[f.Category] + ": " + types.ExprString(operand) + " " + verb + " (" + why + ")",
+	}
+	if f.State.Ev != nil {
+		for _, s := range f.State.Ev.Steps {
+			if s.Pos.IsValid() && r.fileOf(s.Pos) != nil {
+				d.Related = append(d.Related, analysis.RelatedInformation{Pos: s.Pos, Message: s.String()})
+			}
+		}
+	}
+	r.diags = append(r.diags, d)
+}
+
+// Flush reports the collected diagnostics in source order.
+func (r *Reporter) Flush() {
+	sort.SliceStable(r.diags, func(i, j int) bool {
+		if r.diags[i].Pos != r.diags[j].Pos {
+			return r.diags[i].Pos < r.diags[j].Pos
+		}
+		return r.diags[i].Message < r.diags[j].Message
+	})
+	for _, d := range r.diags {
+		r.pass.Report(d)
+	}
+	r.diags = nil
+}
+
+func (r *Reporter) fileOf(pos token.Pos) *ast.File {
+	if !pos.IsValid() {
+		return nil
+	}
+	for _, f := range r.pass.Files {
+		if f.FileStart <= pos && pos <= f.FileEnd {
+			return f
+		}
+	}
+	return nil
+}
+
+// locate finds the expression that performs the sink (node) and the
+// expression that may be nil (operand).
+func locate(file *ast.File, f flow.Finding) (node ast.Node, operand ast.Expr) {
+	path, _ := astutil.PathEnclosingInterval(file, f.Pos, f.Pos)
+	for _, n := range path {
+		switch n := n.(type) {
+		case *ast.SelectorExpr:
+			if f.Shape == flow.ShapeSelector || f.Shape == flow.ShapeStar {
+				return n, n.X
+			}
+		case *ast.StarExpr:
+			if f.Shape == flow.ShapeStar {
+				return n, n.X
+			}
+		case *ast.IndexExpr:
+			if f.Shape == flow.ShapeIndex || f.Shape == flow.ShapeMapIndex || f.Shape == flow.ShapeStar {
+				return n, n.X
+			}
+		case *ast.SliceExpr:
+			if f.Shape == flow.ShapeSlice {
+				return n, n.X
+			}
+		case *ast.CallExpr:
+			switch f.Shape {
+			case flow.ShapeCall:
+				fun := ast.Unparen(n.Fun)
+				if sel, ok := fun.(*ast.SelectorExpr); ok && f.Category != "nil-call" {
+					return n, sel.X
+				}
+				return n, fun
+			case flow.ShapeCallArg:
+				if f.Arg < len(n.Args) {
+					return n, n.Args[f.Arg]
+				}
+				return nil, nil
+			}
+		case *ast.AssignStmt:
+			// A store: `*p = v` (the position is the assignment's).
+			for _, lhs := range n.Lhs {
+				if star, ok := ast.Unparen(lhs).(*ast.StarExpr); ok {
+					return star, star.X
+				}
+			}
+			return nil, nil
+		case *ast.FuncDecl, *ast.FuncLit, *ast.BlockStmt:
+			return nil, nil
+		}
+	}
+	return nil, nil
+}

@@ -1,0 +1,149 @@
+// Package summary holds what callers need to know about a function: may
+// its results be nil (and under which contract), does it dereference its
+// parameters, and the call-graph order in which summaries are computed.
+//
+// Summaries are computed once per function by package flow and travel
+// between packages as analysis facts; they never hold token.Pos values from
+// another package (see Fact).
+package summary
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/nilsentry/nilsentry/internal/nilstate"
+)
+
+// ResultKind says when a function result may be nil.
+type ResultKind uint8
+
+const (
+	ResultUnknown    ResultKind = iota // nothing known: callers trust it
+	ResultNonNil                       // never nil
+	ResultMaybeNil                     // nil on some return path, unconditionally
+	ResultNilIfErr                     // nil only when the error result is non-nil
+	ResultNilIfNotOK                   // nil only when the bool result is false
+)
+
+func (k ResultKind) String() string {
+	return [...]string{"unknown", "nonnil", "maybenil", "nil-if-err", "nil-if-not-ok"}[k]
+}
+
+// Result describes one result of a function.
+type Result struct {
+	Kind ResultKind
+	Ev   *nilstate.Evidence // why it may be nil (MaybeNil, NilIfErr, NilIfNotOK)
+}
+
+// ParamKind says what a function does with a nil parameter.
+type ParamKind uint8
+
+const (
+	ParamUnknown ParamKind = iota
+	ParamDerefs            // dereferenced without any nil check
+	ParamNilSafe           // compared against nil: the author handles nil
+)
+
+// Param describes one parameter; for methods, Params[0] is the receiver.
+type Param struct {
+	Kind ParamKind
+	At   nilstate.Step // the dereference (ParamDerefs)
+}
+
+// Summary is what callers learn about a function.
+type Summary struct {
+	Results []Result
+	Params  []Param
+}
+
+// Equal reports whether two summaries agree; fixed-point iteration over
+// recursive functions stops when they do.
+func (s *Summary) Equal(o *Summary) bool {
+	if s == nil || o == nil {
+		return s == o
+	}
+	if len(s.Results) != len(o.Results) || len(s.Params) != len(o.Params) {
+		return false
+	}
+	for i := range s.Results {
+		if s.Results[i].Kind != o.Results[i].Kind || !s.Results[i].Ev.Equal(o.Results[i].Ev) {
+			return false
+		}
+	}
+	for i := range s.Params {
+		if s.Params[i] != o.Params[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// Interesting reports whether the summary says anything a caller can use;
+// uninteresting summaries are not exported as facts.
+func (s *Summary) Interesting() bool {
+	for _, r := range s.Results {
+		if r.Kind != ResultUnknown {
+			return true
+		}
+	}
+	for _, p := range s.Params {
+		if p.Kind != ParamUnknown {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *Summary) String() string {
+	var b strings.Builder
+	for i, r := range s.Results {
+		if r.Kind != ResultUnknown {
+			fmt.Fprintf(&b, "r%d=%s ", i, r.Kind)
+		}
+	}
+	for i, p := range s.Params {
+		if p.Kind == ParamDerefs {
+			fmt.Fprintf(&b, "p%d=derefs ", i)
+		} else if p.Kind == ParamNilSafe {
+			fmt.Fprintf(&b, "p%d=nilsafe ", i)
+		}
+	}
+	return strings.TrimSpace(b.String())
+}
+
+// Fact carries a Summary to importing packages. Positions are dropped on
+// export: a token.Pos means nothing in another package's file set, so only
+// the "file.go:line" text of each step travels.
+type Fact struct{ Summary Summary }
+
+func (*Fact) AFact() {}
+
+func (f *Fact) String() string { return "nilsentry(" + f.Summary.String() + ")" }
+
+// Portable returns a copy of s whose steps carry no token.Pos.
+func Portable(s *Summary) *Fact {
+	f := &Fact{Summary: Summary{
+		Results: make([]Result, len(s.Results)),
+		Params:  make([]Param, len(s.Params)),
+	}}
+	for i, r := range s.Results {
+		f.Summary.Results[i] = Result{Kind: r.Kind, Ev: stripPos(r.Ev)}
+	}
+	for i, p := range s.Params {
+		p.At.Pos = 0
+		f.Summary.Params[i] = p
+	}
+	return f
+}
+
+func stripPos(e *nilstate.Evidence) *nilstate.Evidence {
+	if e == nil {
+		return nil
+	}
+	steps := make([]nilstate.Step, len(e.Steps))
+	for i, s := range e.Steps {
+		s.Pos = 0
+		steps[i] = s
+	}
+	return &nilstate.Evidence{Steps: steps}
+}
