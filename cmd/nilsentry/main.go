@@ -1,10 +1,11 @@
 // Command nilsentry runs the nilsentry analyzer standalone
-// (nilsentry ./...) or as a vet tool (go vet -vettool=$(which nilsentry)).
+// (nilsentry [flags] ./...) or as a vet tool
+// (go vet -vettool=$(command -v nilsentry) ./...). See internal/driver.
 package main
 
 import (
 	"github.com/nilsentry/nilsentry/analyzer"
-	"golang.org/x/tools/go/analysis/singlechecker"
+	"github.com/nilsentry/nilsentry/internal/driver"
 )
 
-func main() { singlechecker.Main(analyzer.Analyzer) }
+func main() { driver.Main(analyzer.Analyzer) }

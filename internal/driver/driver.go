@@ -1,0 +1,298 @@
+// Package driver is the nilsentry command: it runs the analyzer over
+// packages loaded with go/packages and prints the findings as text,
+// JSON (the shape go vet -json prints) or SARIF 2.1.0, and it hands over
+// to unitchecker when go vet runs it as a -vettool.
+//
+// It is not the analysis: it only loads, runs and prints, and is tested
+// with a fake analyzer so that it does not depend on the engine.
+package driver
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/analysis/checker"
+	"golang.org/x/tools/go/analysis/unitchecker"
+)
+
+// Exit codes, as singlechecker has them.
+const (
+	exitClean    = 0 // no findings
+	exitError    = 1 // packages did not load or type-check, or the analysis failed
+	exitUsage    = 2 // bad flags or arguments
+	exitFindings = 3 // findings reported
+)
+
+const informationURI = "https://github.com/nilsentry/nilsentry"
+
+// Main is the main function of the nilsentry command. It does not return.
+func Main(a *analysis.Analyzer) {
+	args := os.Args[1:]
+	if invokedByVet(args) {
+		registerAnalyzerFlags(flag.CommandLine, a)
+		unitchecker.Main(a) // also registers -nilsentry.NAME for each analyzer flag
+		panic("unreachable")
+	}
+	os.Exit(Run(args, os.Stdout, os.Stderr, a))
+}
+
+// invokedByVet reports whether args are those of go vet's -vettool
+// protocol: "-flags", "-V=full", or flags and one *.cfg file.
+func invokedByVet(args []string) bool {
+	if len(args) == 0 {
+		return false
+	}
+	for _, arg := range args {
+		name, _, _ := strings.Cut(strings.TrimLeft(arg, "-"), "=")
+		if strings.HasPrefix(arg, "-") && (name == "V" || name == "flags") {
+			return true
+		}
+	}
+	for _, arg := range args[:len(args)-1] {
+		if !strings.HasPrefix(arg, "-") {
+			return false
+		}
+	}
+	return strings.HasSuffix(args[len(args)-1], ".cfg")
+}
+
+// reservedFlags are names an analyzer flag must not take, because a
+// driver already uses them: unitchecker and go vet (including go build's
+// flags, which go vet also accepts), and this command. Such a flag is
+// still reachable as -nilsentry.NAME.
+var reservedFlags = []string{
+	// unitchecker, singlechecker and their legacy shims
+	"flags", "V", "json", "c", "fix", "diff", "source", "v", "all", "tags", "test", "debug",
+	"cpuprofile", "memprofile", "trace", "help", "h",
+	// go vet and go build
+	"vettool", "fixtool", "a", "n", "p", "x", "C", "asan", "asmflags", "compiler", "buildmode",
+	"buildvcs", "gcflags", "gccgoflags", "overlay", "installsuffix", "ldflags", "linkshared",
+	"mod", "modcacherw", "modfile", "msan", "pgo", "pkgdir", "race", "toolexec", "trimpath",
+	"work", "cover", "covermode", "coverpkg", "coverprofile", "o",
+	// this command
+	"format", "sarif", "explain", "srcroot", "version",
+}
+
+// registerAnalyzerFlags registers each flag of a under its own name
+// (-NAME, as singlechecker does) unless the name is reserved. Under go
+// vet, unitchecker adds -nilsentry.NAME as well; Run accepts both forms
+// too, so -NAME works the same everywhere.
+func registerAnalyzerFlags(fs *flag.FlagSet, a *analysis.Analyzer) {
+	a.Flags.VisitAll(func(f *flag.Flag) {
+		if !slices.Contains(reservedFlags, f.Name) && fs.Lookup(f.Name) == nil {
+			fs.Var(f.Value, f.Name, f.Usage)
+		}
+	})
+}
+
+// options are the parsed command line of a standalone run.
+type options struct {
+	format   string // text, json or sarif
+	explain  bool
+	tests    bool
+	tags     string
+	srcroot  string
+	patterns []string
+}
+
+// parseFlags parses args; a non-negative code means exit with it.
+func parseFlags(args []string, stdout, stderr io.Writer, a *analysis.Analyzer) (opts options, code int) {
+	fs := flag.NewFlagSet(a.Name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&opts.format, "format", "text", "output `format`: text, json or sarif")
+	jsonOut := fs.Bool("json", false, "shorthand for -format=json (the JSON go vet -json prints)")
+	sarifOut := fs.Bool("sarif", false, "shorthand for -format=sarif (SARIF 2.1.0, for GitHub code scanning)")
+	fs.BoolVar(&opts.explain, "explain", false, "text format: print the nil chain, one step a line, under each finding")
+	fs.BoolVar(&opts.tests, "test", true, "analyze test files too")
+	fs.StringVar(&opts.tags, "tags", "", "comma-separated `list` of build tags")
+	fs.StringVar(&opts.srcroot, "srcroot", "",
+		"`directory` that SARIF file URIs are relative to (default: the enclosing git repository, else the current directory)")
+	version := fs.Bool("version", false, "print the version and exit")
+	registerAnalyzerFlags(fs, a)
+	a.Flags.VisitAll(func(f *flag.Flag) { fs.Var(f.Value, a.Name+"."+f.Name, f.Usage) })
+
+	fs.Usage = func() {} // the error is printed by fs; the hint below
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			printUsage(stdout, fs, a)
+			return opts, exitClean
+		}
+		fmt.Fprintf(stderr, "usage: %s [flags] packages... (%[1]s -help lists the flags)\n", a.Name)
+		return opts, exitUsage
+	}
+	if *version {
+		fmt.Fprintf(stdout, "%s %s\n", a.Name, Version())
+		return opts, exitClean
+	}
+
+	// -format, -json and -sarif may be combined only when they agree.
+	type request struct{ format, flag string }
+	var asked []request
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name == "format" {
+			asked = append(asked, request{opts.format, "-format=" + opts.format})
+		}
+	})
+	if *jsonOut {
+		asked = append(asked, request{"json", "-json"})
+	}
+	if *sarifOut {
+		asked = append(asked, request{"sarif", "-sarif"})
+	}
+	for _, r := range asked {
+		if r.format != asked[0].format {
+			fmt.Fprintf(stderr, "%s: %s and %s ask for different output formats\n", a.Name, asked[0].flag, r.flag)
+			return opts, exitUsage
+		}
+		opts.format = r.format
+	}
+	switch opts.format {
+	case "text", "json", "sarif":
+	default:
+		fmt.Fprintf(stderr, "%s: unknown output format %q (want text, json or sarif)\n", a.Name, opts.format)
+		return opts, exitUsage
+	}
+	opts.patterns = fs.Args()
+	if len(opts.patterns) == 0 {
+		fmt.Fprintf(stderr, "%s: no packages to analyze (try %[1]s ./...)\n", a.Name)
+		return opts, exitUsage
+	}
+	return opts, -1
+}
+
+func printUsage(w io.Writer, fs *flag.FlagSet, a *analysis.Analyzer) {
+	title, _, _ := strings.Cut(a.Doc, "\n")
+	fmt.Fprintf(w, `%[1]s: %[2]s
+
+Usage:
+  %[1]s [flags] packages...                       print findings (exit 3 if any)
+  go vet -vettool=$(command -v %[1]s) packages...   run under go vet
+
+Exit status: 0 no findings, 3 findings, 1 error (packages that do not
+load or type-check), 2 bad usage.
+
+Flags:
+`, a.Name, title)
+	fs.SetOutput(w)
+	fs.PrintDefaults()
+}
+
+// Run is the standalone command: it parses args, loads and analyzes the
+// packages, prints the findings to stdout and errors to stderr, and
+// returns the exit code.
+func Run(args []string, stdout, stderr io.Writer, a *analysis.Analyzer) int {
+	opts, code := parseFlags(args, stdout, stderr, a)
+	if code >= 0 {
+		return code
+	}
+	cwd, err := os.Getwd()
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", a.Name, err)
+		return exitError
+	}
+
+	prog := startProgress(stderr, a.Name)
+	initial, err := load(opts.patterns, opts.tests, opts.tags, needFacts(a))
+	if err != nil {
+		prog.stop()
+		fmt.Fprintf(stderr, "%s: %v\n", a.Name, err)
+		return exitError
+	}
+	errs, broken := loadErrors(initial, a.Name, cwd)
+
+	prog.analyzing(countAnalyzed(initial, len(a.FactTypes) > 0))
+	graph, err := checker.Analyze([]*analysis.Analyzer{prog.wrap(a)}, initial, nil)
+	prog.stop()
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", a.Name, err)
+		return exitError
+	}
+	findings, analysisErrs := collect(graph, broken)
+	errs = append(errs, analysisErrs...)
+	for _, e := range errs {
+		fmt.Fprintf(stderr, "%s: %s\n", a.Name, e.Err)
+	}
+
+	switch opts.format {
+	case "json":
+		err = writeJSON(stdout, findings, errs)
+	case "sarif":
+		root := opts.srcroot
+		if root == "" {
+			root = repoRoot(cwd)
+		}
+		if abs, aerr := filepath.Abs(root); aerr == nil {
+			root = abs
+		}
+		tool := toolInfo{Name: a.Name, Version: Version(), InformationURI: informationURI, AnalyzerURL: a.URL}
+		err = writeSARIF(stdout, tool, root, findings, errs)
+	default:
+		err = writeText(stdout, findings, cwd, opts.explain)
+	}
+	switch {
+	case err != nil:
+		fmt.Fprintf(stderr, "%s: writing output: %v\n", a.Name, err)
+		return exitError
+	case len(errs) > 0:
+		return exitError
+	case len(findings) > 0:
+		return exitFindings
+	}
+	return exitClean
+}
+
+// collect gathers the findings of the root actions, sorted and without
+// duplicates, and the errors of actions that failed for a reason other
+// than a package already reported as broken.
+func collect(graph *checker.Graph, broken map[string]bool) ([]Finding, []PackageError) {
+	roots := slices.Clone(graph.Roots)
+	// p before "p [p.test]", so that dedupFindings keeps the plain package.
+	slices.SortFunc(roots, func(x, y *checker.Action) int { return strings.Compare(x.Package.ID, y.Package.ID) })
+	var findings []Finding
+	for _, act := range roots {
+		if act.Err != nil {
+			continue
+		}
+		for _, d := range act.Diagnostics {
+			findings = append(findings, newFinding(act.Package.Fset, act.Package.ID, act.Analyzer, d))
+		}
+	}
+	sortFindings(findings)
+	findings = dedupFindings(findings)
+
+	var errs []PackageError
+	for act := range graph.All() {
+		if act.Err == nil || broken[act.Package.ID] || strings.HasPrefix(act.Err.Error(), "failed prerequisites") {
+			continue
+		}
+		errs = append(errs, PackageError{
+			Package:  act.Package.ID,
+			Analyzer: act.Analyzer.Name,
+			Err:      fmt.Sprintf("analysis of package %s failed: %v", act.Package.PkgPath, act.Err),
+		})
+	}
+	slices.SortFunc(errs, func(x, y PackageError) int { return strings.Compare(x.Package, y.Package) })
+	return findings, errs
+}
+
+// repoRoot returns the nearest directory at or above dir holding .git
+// (a directory, or a file in a worktree), or dir itself if none does.
+func repoRoot(dir string) string {
+	for d := dir; ; {
+		if _, err := os.Stat(filepath.Join(d, ".git")); err == nil {
+			return d
+		}
+		parent := filepath.Dir(d)
+		if parent == d {
+			return dir
+		}
+		d = parent
+	}
+}

@@ -1,0 +1,95 @@
+package driver
+
+import (
+	"net/url"
+	"slices"
+)
+
+// A rule describes one diagnostic Category for SARIF consumers (GitHub
+// code scanning shows Short as the alert title and Help on the alert
+// page). The ids are the categories of docs/messages.md; they are stable:
+// code scanning matches alerts across runs by rule id.
+type rule struct {
+	ID    string // = analysis.Diagnostic.Category
+	Name  string // SARIF wants a name distinct from the id
+	Short string
+	Help  string // plain text that also reads as Markdown
+}
+
+// rules lists the categories the analyzer reports. A category missing
+// here still gets a rule entry (see ruleFor); TestRulesCoverMessagesDoc
+// keeps the table in step with docs/messages.md.
+var rules = []rule{
+	{
+		ID: "nil-deref", Name: "NilDereference",
+		Short: "Dereference of a value that may be nil",
+		Help: "A field access through a pointer, a `*p` load or store, or indexing or slicing a pointer to array " +
+			"can run with a nil pointer, and the code itself says where that nil comes from: the message names " +
+			"the origin and each step from it.\n\n" +
+			"    var u *User\n    if ok { u = &User{} }\n    _ = u.Name // u may be nil here\n\n" +
+			"Check the value before use, or make every path assign it.",
+	},
+	{
+		ID: "nil-receiver", Name: "NilReceiverDereference",
+		Short: "Call of a method that dereferences a receiver that may be nil",
+		Help: "A pointer-receiver method is called on a value that may be nil, and the method dereferences its " +
+			"receiver without checking it, so the call panics.\n\n" +
+			"Check the value before the call, or make the method handle a nil receiver.",
+	},
+	{
+		ID: "nil-call", Name: "NilFunctionCall",
+		Short: "Call of a func value that may be nil",
+		Help: "A func value (a variable, field or map entry) is called while it may be nil; calling a nil func panics.\n\n" +
+			"Check it against nil before calling, or give it a default.",
+	},
+	{
+		ID: "nil-interface-call", Name: "NilInterfaceMethodCall",
+		Short: "Method call on an interface value that may be nil",
+		Help: "A method is called on an interface value that may be nil (it holds no dynamic type), which panics.\n\n" +
+			"Check the interface against nil before the call.",
+	},
+	{
+		ID: "nil-map-write", Name: "NilMapWrite",
+		Short: "Write to a map that may be nil",
+		Help: "`m[k] = v` on a nil map panics; reading a nil map does not.\n\n" +
+			"    var m map[string]int\n    m[\"a\"] = 1 // m is nil here\n\n" +
+			"Create the map with make or a literal before writing.",
+	},
+	{
+		ID: "nil-chan-close", Name: "NilChannelClose",
+		Short: "Close of a channel that may be nil",
+		Help:  "`close(ch)` panics when ch is nil.\n\nCreate the channel with make, or check it before closing.",
+	},
+	{
+		ID: "deref-before-check", Name: "DereferenceBeforeNilCheck",
+		Short: "Dereference of a value that a later check says may be nil",
+		Help: "The value is dereferenced, and afterwards the code checks it for nil: either the check is dead or " +
+			"the dereference can panic.\n\n" +
+			"    name := p.Name\n    if p == nil { return }\n\n" +
+			"Move the check before the dereference, or drop it if the value is never nil.",
+	},
+}
+
+// ruleFor returns the rule of a category, making one up for a category
+// the table does not know so that every SARIF result has a rule.
+func ruleFor(category string) rule {
+	if category == "" {
+		category = "nilsentry"
+	}
+	if i := slices.IndexFunc(rules, func(r rule) bool { return r.ID == category }); i >= 0 {
+		return rules[i]
+	}
+	return rule{ID: category, Short: "nilsentry finding: " + category, Help: "See the nilsentry documentation."}
+}
+
+// helpURI resolves the rule's anchor against the analyzer's URL, the way
+// go/analysis drivers resolve a diagnostic's URL from its Category
+// (base "https://github.com/nilsentry/nilsentry#rules" gives
+// "https://github.com/nilsentry/nilsentry#nil-deref").
+func helpURI(analyzerURL, id string) string {
+	base, err := url.Parse(analyzerURL)
+	if err != nil || analyzerURL == "" {
+		return ""
+	}
+	return base.ResolveReference(&url.URL{Fragment: id}).String()
+}
