@@ -1,0 +1,53 @@
+// Package gclplugin registers nilsentry as a golangci-lint v2 module
+// plugin. It is linked into a custom golangci-lint binary (built by
+// `golangci-lint custom` or by scripts/gcl-e2e.sh) through a blank import,
+// and enabled in .golangci.yml under linters.settings.custom.nilsentry
+// with type: module. See docs/integrations.md.
+//
+// It only adapts: the analysis is analyzer.Analyzer, unchanged.
+package gclplugin
+
+import (
+	"fmt"
+
+	"github.com/golangci/plugin-module-register/register"
+	"golang.org/x/tools/go/analysis"
+
+	"github.com/nilsentry/nilsentry/analyzer"
+)
+
+func init() {
+	register.Plugin("nilsentry", New)
+}
+
+// Settings are the keys accepted under
+// linters.settings.custom.nilsentry.settings. There are none yet; an
+// unknown key is an error rather than silently ignored.
+type Settings struct{}
+
+// Plugin is nilsentry as golangci-lint sees it.
+type Plugin struct {
+	settings Settings
+}
+
+var _ register.LinterPlugin = (*Plugin)(nil)
+
+// New decodes the settings golangci-lint read from its configuration.
+func New(settings any) (register.LinterPlugin, error) {
+	s, err := register.DecodeSettings[Settings](settings)
+	if err != nil {
+		return nil, fmt.Errorf("nilsentry: bad settings under linters.settings.custom.nilsentry.settings "+
+			"(nilsentry takes no settings yet; remove them): %w", err)
+	}
+	return &Plugin{settings: s}, nil
+}
+
+// BuildAnalyzers returns the nilsentry analyzer.
+func (p *Plugin) BuildAnalyzers() ([]*analysis.Analyzer, error) {
+	return []*analysis.Analyzer{analyzer.Analyzer}, nil
+}
+
+// GetLoadMode asks for type information: the analyzer builds SSA.
+func (p *Plugin) GetLoadMode() string {
+	return register.LoadModeTypesInfo
+}
