@@ -245,6 +245,9 @@ func (a *analysis) final() {
 			continue
 		}
 		out := a.transfer(a.in[b.Index].clone(), b)
+		if out == nil {
+			continue
+		}
 		// Edges out of b can report a dereference that a later nil check
 		// contradicts (deref-before-check).
 		for _, s := range b.Succs {

@@ -64,7 +64,7 @@ func (a *analysis) assume(st facts, x ssa.Value, isNil bool, pos token.Pos) bool
 		}
 		ev := s.Ev
 		if !s.Kind.MayBeNil() {
-			ev = nilstate.NewEvidence(a.step(pos, "checked for nil"))
+			ev = nilstate.NewEvidence(a.step(pos, nilstate.CheckedForNil))
 		}
 		st[k] = nilstate.NilBecause(ev)
 		// err == nil: results that are nil only with an error are not nil.

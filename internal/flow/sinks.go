@@ -10,7 +10,8 @@ import (
 	"golang.org/x/tools/go/ssa"
 )
 
-// transfer applies b's instructions to st. The switch is the list of
+// transfer applies b's instructions to st and returns the state at the
+// end of b, or nil if control never leaves b normally. The switch is the list of
 // sinks (operations that panic on nil) plus the few instructions that
 // change facts: stores, allocations, calls and returns.
 func (a *analysis) transfer(st facts, b *ssa.BasicBlock) facts {
@@ -39,6 +40,9 @@ func (a *analysis) transfer(st facts, b *ssa.BasicBlock) facts {
 			a.alloc(st, instr)
 		case *ssa.Call:
 			a.call(st, instr, instr.Common())
+			if noReturnInvoke(instr.Common()) {
+				return nil // the rest of the block does not run
+			}
 			a.invalidate(st, instr.Common())
 		case *ssa.Defer:
 			a.call(st, instr, instr.Common())
@@ -205,7 +209,12 @@ func (a *analysis) store(st facts, s *ssa.Store) {
 		return
 	}
 	for k := range st {
-		if pk, ok := k.(pathKey); ok && pk != p && within(pk, p) {
+		pk, ok := k.(pathKey)
+		if !ok || pk == p {
+			continue
+		}
+		// A store to a whole variable (field -1) replaces all its fields.
+		if within(pk, p) || p.field == -1 && root(pk) == p.base {
 			delete(st, k)
 		}
 	}
@@ -259,10 +268,11 @@ type returnSite struct {
 	pos    token.Pos
 	ops    []ssa.Value
 	states []nilstate.State
+	facts  facts // at the return, for parameter contracts
 }
 
 func (a *analysis) recordReturn(st facts, r *ssa.Return) {
-	rs := returnSite{pos: r.Pos(), ops: r.Results}
+	rs := returnSite{pos: r.Pos(), ops: r.Results, facts: st}
 	if !rs.pos.IsValid() {
 		rs.pos = blockEnd(r.Block())
 	}

@@ -130,6 +130,13 @@ func (a *analysis) callResult(call *ssa.Call, i int) nilstate.State {
 		return nilstate.NonNilState
 	case summary.ResultMaybeNil, summary.ResultNilIfErr, summary.ResultNilIfNotOK:
 		return nilstate.MaybeNilBecause(r.Ev)
+	case summary.ResultNilIfParamNil:
+		// Nil in, nil out: evidence only if the argument may be nil.
+		if args := call.Common().Args; r.Param < len(args) {
+			if s := a.intrinsic(args[r.Param], constCtx{before: call.Pos()}); s.Kind.MayBeNil() {
+				return nilstate.MaybeNilBecause(s.Ev.Then(a.step(call.Pos(), "passed through "+displayName(call.Common().StaticCallee()))))
+			}
+		}
 	}
 	return nilstate.UnknownState
 }

@@ -30,6 +30,7 @@ func (a *analysis) summarize() *summary.Summary {
 		}
 		allNonNil := len(a.returns) > 0
 		errContract, okContract := lastIsErr, lastIsBool
+		paramContract := -2 // -2: no nil return yet; -1: broken; else the parameter
 		var ev *nilstate.Evidence
 		var firstNil returnSite
 		for _, r := range a.returns {
@@ -38,7 +39,9 @@ func (a *analysis) summarize() *summary.Summary {
 				continue
 			}
 			allNonNil = false
-			if !s.Kind.MayBeNil() {
+			if !s.Kind.MayBeNil() || s.Ev.Origin().What == nilstate.CheckedForNil {
+				// A nil known only from the function's own defensive check
+				// is not evidence for callers (see nilstate.CheckedForNil).
 				continue
 			}
 			if ev == nil {
@@ -49,11 +52,19 @@ func (a *analysis) summarize() *summary.Summary {
 					ev = s.Ev.Then(a.step(r.pos, "returned by "+name))
 				}
 			}
-			if lastIsErr && r.states[last].Kind.MayBeNil() {
+			// The error contract breaks only where the error is surely nil
+			// (`return nil, nil`): an error from a call may be nil in
+			// theory, but the author returns it as the failure.
+			if lastIsErr && r.states[last].Kind == nilstate.Nil {
 				errContract = false
 			}
-			if lastIsBool && !isFalse(r.ops[last]) {
+			if lastIsBool && !isFalse(r.ops[last]) && !sameCommaOk(r.ops[i], r.ops[last]) {
 				okContract = false
+			}
+			if j := a.nilParam(r); paramContract == -2 || paramContract == j {
+				paramContract = j
+			} else {
+				paramContract = -1
 			}
 		}
 		switch {
@@ -63,6 +74,8 @@ func (a *analysis) summarize() *summary.Summary {
 		case ev != nil && okContract:
 			sum.Results[i] = summary.Result{Kind: summary.ResultNilIfNotOK,
 				Ev: nilstate.NewEvidence(a.step(firstNil.pos, name+" returns nil with false"))}
+		case ev != nil && paramContract >= 0:
+			sum.Results[i] = summary.Result{Kind: summary.ResultNilIfParamNil, Param: paramContract}
 		case ev != nil:
 			sum.Results[i] = summary.Result{Kind: summary.ResultMaybeNil, Ev: ev}
 		case allNonNil:
@@ -114,4 +127,23 @@ func isBool(t types.Type) bool {
 func isFalse(v ssa.Value) bool {
 	b, ok := boolConst(v)
 	return ok && !b
+}
+
+// nilParam returns the index of a parameter known to be nil at return r
+// (`if m == nil { return nil }`), or -1.
+func (a *analysis) nilParam(r returnSite) int {
+	for j, p := range a.fn.Params {
+		if s, ok := r.facts[a.key(p)]; ok && s.Kind == nilstate.Nil {
+			return j
+		}
+	}
+	return -1
+}
+
+// sameCommaOk reports whether v and ok are the two results of one
+// comma-ok operation or call, returned as they are (`return x, ok`).
+func sameCommaOk(v, ok ssa.Value) bool {
+	ev, isExtract := v.(*ssa.Extract)
+	eok, isExtractOK := ok.(*ssa.Extract)
+	return isExtract && isExtractOK && ev.Tuple == eok.Tuple
 }

@@ -55,6 +55,12 @@ func (s Step) String() string {
 	return s.What + " at " + s.Where
 }
 
+// CheckedForNil is the origin of a nil known only from a nil comparison
+// (`if p == nil { log(...) }`). It is evidence within the function that
+// makes the check; it does not travel through results to callers, who
+// may know more than the callee's defensive check.
+const CheckedForNil = "checked for nil"
+
 // Evidence is an immutable chain of steps, origin first. Chains are shared
 // between states; extending one makes a copy.
 type Evidence struct {
@@ -73,6 +79,14 @@ func (e *Evidence) Then(hop Step) *Evidence {
 	steps := make([]Step, len(e.Steps), len(e.Steps)+1)
 	copy(steps, e.Steps)
 	return &Evidence{Steps: append(steps, hop)}
+}
+
+// Origin is the first step of the chain.
+func (e *Evidence) Origin() Step {
+	if e.Len() == 0 {
+		return Step{}
+	}
+	return e.Steps[0]
 }
 
 // Len is the number of steps; a nil chain has none.

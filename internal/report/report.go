@@ -50,7 +50,8 @@ func (r *Reporter) Add(f flow.Finding) {
 		return
 	}
 	node, operand := locate(file, f)
-	if node == nil || operand == nil {
+	if node == nil || operand == nil || isNilLiteral(operand) {
+		// `*(*int)(nil) = 0` crashes on purpose.
 		return
 	}
 	if r.seen[node.Pos()] {
@@ -157,4 +158,15 @@ func locate(file *ast.File, f flow.Finding) (node ast.Node, operand ast.Expr) {
 		}
 	}
 	return nil, nil
+}
+
+// isNilLiteral reports whether e is `nil` or a conversion of it.
+func isNilLiteral(e ast.Expr) bool {
+	switch e := ast.Unparen(e).(type) {
+	case *ast.Ident:
+		return e.Name == "nil"
+	case *ast.CallExpr:
+		return len(e.Args) == 1 && isNilLiteral(e.Args[0])
+	}
+	return false
 }

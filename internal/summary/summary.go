@@ -23,16 +23,18 @@ const (
 	ResultMaybeNil                     // nil on some return path, unconditionally
 	ResultNilIfErr                     // nil only when the error result is non-nil
 	ResultNilIfNotOK                   // nil only when the bool result is false
+	ResultNilIfParamNil                // nil only when parameter Param is nil (maps.Clone, reflect.TypeOf)
 )
 
 func (k ResultKind) String() string {
-	return [...]string{"unknown", "nonnil", "maybenil", "nil-if-err", "nil-if-not-ok"}[k]
+	return [...]string{"unknown", "nonnil", "maybenil", "nil-if-err", "nil-if-not-ok", "nil-if-param-nil"}[k]
 }
 
 // Result describes one result of a function.
 type Result struct {
-	Kind ResultKind
-	Ev   *nilstate.Evidence // why it may be nil (MaybeNil, NilIfErr, NilIfNotOK)
+	Kind  ResultKind
+	Ev    *nilstate.Evidence // why it may be nil (MaybeNil, NilIfErr, NilIfNotOK)
+	Param int                // NilIfParamNil: index into the function's Params
 }
 
 // ParamKind says what a function does with a nil parameter.
@@ -66,7 +68,8 @@ func (s *Summary) Equal(o *Summary) bool {
 		return false
 	}
 	for i := range s.Results {
-		if s.Results[i].Kind != o.Results[i].Kind || !s.Results[i].Ev.Equal(o.Results[i].Ev) {
+		if s.Results[i].Kind != o.Results[i].Kind || s.Results[i].Param != o.Results[i].Param ||
+			!s.Results[i].Ev.Equal(o.Results[i].Ev) {
 			return false
 		}
 	}
@@ -127,7 +130,7 @@ func Portable(s *Summary) *Fact {
 		Params:  make([]Param, len(s.Params)),
 	}}
 	for i, r := range s.Results {
-		f.Summary.Results[i] = Result{Kind: r.Kind, Ev: stripPos(r.Ev)}
+		f.Summary.Results[i] = Result{Kind: r.Kind, Ev: stripPos(r.Ev), Param: r.Param}
 	}
 	for i, p := range s.Params {
 		p.At.Pos = 0
