@@ -18,12 +18,12 @@ import (
 type ResultKind uint8
 
 const (
-	ResultUnknown    ResultKind = iota // nothing known: callers trust it
-	ResultNonNil                       // never nil
-	ResultMaybeNil                     // nil on some return path, unconditionally
-	ResultNilIfErr                     // nil only when the error result is non-nil
-	ResultNilIfNotOK                   // nil only when the bool result is false
-	ResultNilIfParamNil                // nil only when parameter Param is nil (maps.Clone, reflect.TypeOf)
+	ResultUnknown       ResultKind = iota // nothing known: callers trust it
+	ResultNonNil                          // never nil
+	ResultMaybeNil                        // nil on some return path, unconditionally
+	ResultNilIfErr                        // nil only when the error result is non-nil
+	ResultNilIfNotOK                      // nil only when the bool result is false
+	ResultNilIfParamNil                   // nil only when parameter Param is nil (maps.Clone, reflect.TypeOf)
 )
 
 func (k ResultKind) String() string {
