@@ -111,6 +111,7 @@ type analysis struct {
 	env Env
 
 	keys       map[ssa.Value]any
+	loads      map[ssa.Value]pathKey // loads and the path they read
 	reps       map[any]ssa.Value // a representative value of each key
 	intrinsics map[ssa.Value]nilstate.State
 	sites      *nilSites
@@ -131,6 +132,7 @@ func newAnalysis(fn *ssa.Function, env Env) *analysis {
 		fn:         fn,
 		env:        env,
 		keys:       make(map[ssa.Value]any),
+		loads:      make(map[ssa.Value]pathKey),
 		reps:       make(map[any]ssa.Value),
 		intrinsics: make(map[ssa.Value]nilstate.State),
 		in:         make([]facts, len(fn.Blocks)),
@@ -256,14 +258,10 @@ func (a *analysis) final() {
 	}
 }
 
-// stateOf is the state of v in st: its tracked fact, else its intrinsic
-// state. ctx names the variable and place for nil constants, whose
-// origin is found in the syntax.
+// stateOf is the state of v in st (see get). ctx names the variable and
+// place for nil constants, whose origin is found in the syntax.
 func (a *analysis) stateOf(st facts, v ssa.Value, ctx constCtx) nilstate.State {
-	if s, ok := st[a.key(v)]; ok {
-		return s
-	}
-	return a.intrinsic(v, ctx)
+	return a.get(st, v, ctx)
 }
 
 // nilable reports whether values of type t can be nil and panic when

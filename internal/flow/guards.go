@@ -56,7 +56,6 @@ func (a *analysis) refine(st facts, cond ssa.Value, branch bool) bool {
 // assume records that x is nil (isNil) or non-nil after a comparison at pos.
 func (a *analysis) assume(st facts, x ssa.Value, isNil bool, pos token.Pos) bool {
 	s := a.stateOf(st, x, constCtx{before: pos})
-	k := a.key(x)
 	if isNil {
 		if s.Kind == nilstate.NonNil {
 			a.derefBeforeCheck(s, pos)
@@ -66,7 +65,7 @@ func (a *analysis) assume(st facts, x ssa.Value, isNil bool, pos token.Pos) bool
 		if !s.Kind.MayBeNil() {
 			ev = nilstate.NewEvidence(a.step(pos, nilstate.CheckedForNil))
 		}
-		st[k] = nilstate.NilBecause(ev)
+		a.set(st, x, nilstate.NilBecause(ev))
 		// err == nil: results that are nil only with an error are not nil.
 		if e, ok := x.(*ssa.Extract); ok {
 			a.markCompanions(st, e, summary.ResultNilIfErr)
@@ -76,7 +75,7 @@ func (a *analysis) assume(st facts, x ssa.Value, isNil bool, pos token.Pos) bool
 	if s.Kind == nilstate.Nil {
 		return false
 	}
-	st[k] = nilstate.NonNilState
+	a.set(st, x, nilstate.NonNilState)
 	return true
 }
 
@@ -108,13 +107,13 @@ func (a *analysis) refineOK(st facts, e *ssa.Extract, branch bool) bool {
 				continue
 			}
 			if branch {
-				st[a.key(v)] = nilstate.NonNilState
+				a.set(st, v, nilstate.NonNilState)
 			} else if s := a.stateOf(st, v, constCtx{}); s.Kind.MayBeNil() {
-				st[a.key(v)] = nilstate.NilBecause(s.Ev)
+				a.set(st, v, nilstate.NilBecause(s.Ev))
 			}
 		}
 		if l, ok := t.(*ssa.Lookup); ok && branch {
-			st[lookupKey{a.key(l.X), a.operandKey(l.Index)}] = nilstate.NonNilState
+			st[lookupKey{a.ident(l.X), a.operandKey(l.Index)}] = nilstate.NonNilState
 		}
 	case *ssa.Call:
 		if branch {
@@ -139,7 +138,7 @@ func (a *analysis) markCompanions(st facts, e *ssa.Extract, kind summary.ResultK
 	for i, r := range sum.Results {
 		if r.Kind == kind {
 			for _, v := range extracts(call, i) {
-				st[a.key(v)] = nilstate.NonNilState
+				a.set(st, v, nilstate.NonNilState)
 			}
 		}
 	}

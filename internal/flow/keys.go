@@ -4,6 +4,7 @@ import (
 	"go/token"
 	"go/types"
 
+	"github.com/nilsentry/nilsentry/internal/nilstate"
 	"golang.org/x/tools/go/ssa"
 )
 
@@ -11,13 +12,18 @@ import (
 // where two values denote the same thing at run time and a check of one
 // must guard the other:
 //   - conversions (ChangeType, ChangeInterface) share their operand's key;
-//   - loads of the same access path (u.Profile, a global, a captured
-//     variable) share a pathKey, so `if u.Profile != nil { u.Profile.ID }`
-//     is guarded although the two loads are distinct SSA values;
 //   - map lookups of the same map and key share a lookupKey, so a
 //     presence check `if _, ok := m[k]; ok` guards a later m[k].
+//
+// Memory is tracked per access path (pathKey: u.Profile, a global, a
+// captured variable). A load is a snapshot of its path: while no store
+// or call may have changed the path since the load, the load is
+// "current" and its facts are the path's, so `if u.Profile != nil {
+// u.Profile.ID }` is guarded although the two loads are distinct SSA
+// values. A store retires the current loads of the path, which keep the
+// state they had (`old := s.conn; s.conn = nil; old.Close()` is fine).
 type pathKey struct {
-	base  any // key of the struct pointer, or the *ssa.Global / *ssa.Alloc itself
+	base  any // identity of the struct pointer, or the *ssa.Global / *ssa.Alloc itself
 	field int // field index; -1 for the variable itself
 }
 
@@ -29,6 +35,9 @@ type constKey struct {
 	value string
 	typ   string
 }
+
+// current marks a load as current for its path (see above).
+type current struct{ load ssa.Value }
 
 func (a *analysis) key(v ssa.Value) any {
 	if k, ok := a.keys[v]; ok {
@@ -51,24 +60,49 @@ func (a *analysis) computeKey(v ssa.Value) any {
 	case *ssa.UnOp:
 		if v.Op == token.MUL {
 			if p, ok := a.path(v.X); ok {
-				return p
+				a.loads[v] = p
+				if _, ok := a.reps[p]; !ok {
+					a.reps[p] = v
+				}
 			}
 		}
 	case *ssa.Lookup:
 		if !v.CommaOk {
 			if _, ok := v.X.Type().Underlying().(*types.Map); ok {
-				return lookupKey{a.key(v.X), a.operandKey(v.Index)}
+				return lookupKey{a.ident(v.X), a.operandKey(v.Index)}
 			}
 		}
 	}
 	return v
 }
 
+// ident is the identity of v as a base of access paths: the path it was
+// loaded from, or its key.
+func (a *analysis) ident(v ssa.Value) any {
+	k := a.key(v)
+	if l, ok := k.(ssa.Value); ok {
+		if p, ok := a.loads[l]; ok {
+			return p
+		}
+	}
+	return k
+}
+
+// loadPath returns the path a value was loaded from, if it is a load.
+func (a *analysis) loadPath(k any) (ssa.Value, pathKey, bool) {
+	l, ok := k.(ssa.Value)
+	if !ok {
+		return nil, pathKey{}, false
+	}
+	p, ok := a.loads[l]
+	return l, p, ok
+}
+
 // path returns the access-path key of the memory at addr, if it has one.
 func (a *analysis) path(addr ssa.Value) (pathKey, bool) {
 	switch addr := addr.(type) {
 	case *ssa.FieldAddr:
-		return pathKey{a.key(addr.X), addr.Field}, true
+		return pathKey{a.ident(addr.X), addr.Field}, true
 	case *ssa.Global, *ssa.Alloc:
 		return pathKey{addr, -1}, true
 	}
@@ -84,7 +118,7 @@ func (a *analysis) operandKey(v ssa.Value) any {
 		}
 		return constKey{s, c.Type().String()}
 	}
-	return a.key(v)
+	return a.ident(v)
 }
 
 // root is the SSA value an access path starts from: the parameter,
@@ -99,17 +133,70 @@ func root(k any) any {
 	}
 }
 
-// within reports whether path key k reads through prefix (k == prefix or
-// k extends it), so a store to prefix makes facts about k stale.
-func within(k any, prefix pathKey) bool {
-	for {
-		p, ok := k.(pathKey)
-		if !ok {
-			return false
-		}
-		if p == prefix {
+// under reports whether path k reads through prefix: k extends prefix,
+// or prefix is a whole variable (field -1) that k starts from. A store
+// to prefix makes facts about k stale.
+func under(k, prefix pathKey) bool {
+	if k == prefix {
+		return false
+	}
+	if prefix.field == -1 && root(k) == prefix.base {
+		return true
+	}
+	for b, ok := k.base.(pathKey); ok; b, ok = b.base.(pathKey) {
+		if b == prefix {
 			return true
 		}
-		k = p.base
+	}
+	return false
+}
+
+// get is the state of v in st: its own fact, or its path's while v is a
+// current load, else its intrinsic state.
+func (a *analysis) get(st facts, v ssa.Value, ctx constCtx) nilstate.State {
+	k := a.key(v)
+	if l, p, ok := a.loadPath(k); ok && isCurrent(st, l) {
+		if s, ok := st[p]; ok {
+			return s
+		}
+	}
+	if s, ok := st[k]; ok {
+		return s
+	}
+	return a.intrinsic(v, ctx)
+}
+
+// set records s for v, and for its path while v is a current load.
+func (a *analysis) set(st facts, v ssa.Value, s nilstate.State) {
+	k := a.key(v)
+	st[k] = s
+	if l, p, ok := a.loadPath(k); ok && isCurrent(st, l) {
+		st[p] = s
+	}
+}
+
+func isCurrent(st facts, load ssa.Value) bool {
+	_, ok := st[current{load}]
+	return ok
+}
+
+// retire ends the currency of loads whose path matches: they keep, as
+// their own fact, the state their path had.
+func (a *analysis) retire(st facts, match func(pathKey) bool) {
+	for k := range st {
+		c, ok := k.(current)
+		if !ok {
+			continue
+		}
+		p := a.loads[c.load]
+		if !match(p) {
+			continue
+		}
+		if s, ok := st[p]; ok {
+			if _, own := st[c.load]; !own {
+				st[c.load] = s
+			}
+		}
+		delete(st, k)
 	}
 }

@@ -16,12 +16,22 @@ import (
 // change facts: stores, allocations, calls and returns.
 func (a *analysis) transfer(st facts, b *ssa.BasicBlock) facts {
 	for _, instr := range b.Instrs {
+		if v, ok := instr.(ssa.Value); ok && len(st) > 0 {
+			// A value defined again (in a loop) is a new value: facts
+			// about its previous incarnation no longer hold.
+			if _, isPhi := v.(*ssa.Phi); !isPhi && a.key(v) == ssa.Value(v) {
+				delete(st, v)
+			}
+		}
 		switch instr := instr.(type) {
 		case *ssa.FieldAddr:
 			a.sink(st, instr, instr.X, Finding{Category: "nil-deref", Shape: ShapeSelector})
 		case *ssa.UnOp:
 			if instr.Op == token.MUL {
-				a.sink(st, instr, instr.X, Finding{Category: "nil-deref", Shape: ShapeStar})
+				a.sink(st, instr, instr.X, implicitLoad(instr))
+				if _, _, ok := a.loadPath(a.key(instr)); ok {
+					st[current{instr}] = nilstate.NonNilState
+				}
 			}
 		case *ssa.IndexAddr:
 			if isPointerToArray(instr.X.Type()) {
@@ -64,7 +74,9 @@ func (a *analysis) sink(st facts, instr ssa.Instruction, v ssa.Value, f Finding)
 	if s.Kind == nilstate.NonNil {
 		return
 	}
-	f.Pos = instr.Pos()
+	if !f.Pos.IsValid() {
+		f.Pos = instr.Pos()
+	}
 	if a.reporting {
 		switch {
 		case s.Kind.MayBeNil():
@@ -81,13 +93,12 @@ func (a *analysis) sink(st facts, instr ssa.Instruction, v ssa.Value, f Finding)
 			}
 		}
 	}
-	k := a.key(v)
 	if s.Kind == nilstate.Unknown && f.Pos.IsValid() {
 		// Remember which dereference proved v non-nil: a later nil check
 		// of v contradicts it (deref-before-check).
-		st[k] = nilstate.State{Kind: nilstate.NonNil, Ev: nilstate.NewEvidence(nilstate.Step{Pos: f.Pos})}
+		a.set(st, v, nilstate.State{Kind: nilstate.NonNil, Ev: nilstate.NewEvidence(nilstate.Step{Pos: f.Pos})})
 	} else {
-		st[k] = nilstate.NonNilState
+		a.set(st, v, nilstate.NonNilState)
 	}
 }
 
@@ -118,6 +129,12 @@ func (a *analysis) call(st facts, instr ssa.Instruction, c *ssa.CallCommon) {
 		a.sink(st, instr, c.Value, Finding{Category: "nil-call", Shape: ShapeCall})
 	}
 	callee := c.StaticCallee()
+	if callee != nil && len(c.Args) > 0 && isValueMethodWrapper(callee) {
+		// p.M() with a value receiver copies *p: a nil p panics.
+		a.sink(st, instr, c.Args[0], Finding{Category: "nil-deref", Shape: ShapeCall,
+			Detail: displayName(callee) + " has a value receiver"})
+		return
+	}
 	sum := a.calleeSummary(c)
 	if sum == nil {
 		return
@@ -153,32 +170,32 @@ func (a *analysis) invalidate(st facts, c *ssa.CallCommon) {
 		return
 	}
 	var roots map[any]bool
-	for k, s := range st {
-		p, ok := k.(pathKey)
-		if !ok || !s.Kind.MayBeNil() {
-			continue
+	stale := func(p pathKey) bool {
+		if s, ok := st[p]; !ok || !s.Kind.MayBeNil() {
+			return false
+		}
+		switch r := root(p).(type) {
+		case *ssa.Global:
+			return true
+		case *ssa.Alloc:
+			if escapes(r) {
+				return true
+			}
 		}
 		if roots == nil {
 			roots = make(map[any]bool)
 			for _, arg := range c.Args {
-				roots[root(a.key(arg))] = true
+				roots[root(a.ident(arg))] = true
 			}
 			if c.IsInvoke() {
-				roots[root(a.key(c.Value))] = true
+				roots[root(a.ident(c.Value))] = true
 			}
 		}
-		r := root(p)
-		switch r := r.(type) {
-		case *ssa.Global:
-			st[k] = nilstate.UnknownState
-			continue
-		case *ssa.Alloc:
-			if escapes(r) {
-				st[k] = nilstate.UnknownState
-				continue
-			}
-		}
-		if roots[r] {
+		return roots[root(p)]
+	}
+	a.retire(st, stale)
+	for k := range st {
+		if p, ok := k.(pathKey); ok && stale(p) {
 			st[k] = nilstate.UnknownState
 		}
 	}
@@ -208,13 +225,9 @@ func (a *analysis) store(st facts, s *ssa.Store) {
 	if !ok {
 		return
 	}
+	a.retire(st, func(k pathKey) bool { return k == p || under(k, p) })
 	for k := range st {
-		pk, ok := k.(pathKey)
-		if !ok || pk == p {
-			continue
-		}
-		// A store to a whole variable (field -1) replaces all its fields.
-		if within(pk, p) || p.field == -1 && root(pk) == p.base {
+		if pk, ok := k.(pathKey); ok && under(pk, p) {
 			delete(st, k)
 		}
 	}
@@ -316,4 +329,43 @@ func displayName(fn *ssa.Function) string {
 		return name + "." + fn.Name()
 	}
 	return fn.Name()
+}
+
+// isValueMethodWrapper reports whether fn is the synthetic (*T).M that
+// calls a value-receiver method T.M through a pointer.
+func isValueMethodWrapper(fn *ssa.Function) bool {
+	if fn.Synthetic == "" || len(fn.Params) == 0 {
+		return false
+	}
+	obj, ok := fn.Object().(*types.Func)
+	if !ok {
+		return false
+	}
+	recv := obj.Signature().Recv()
+	if recv == nil {
+		return false
+	}
+	_, recvIsPtr := recv.Type().Underlying().(*types.Pointer)
+	_, argIsPtr := fn.Params[0].Type().Underlying().(*types.Pointer)
+	return argIsPtr && !recvIsPtr && !types.IsInterface(recv.Type())
+}
+
+// implicitLoad describes a load. An explicit *p has the star's position;
+// the copy of *p that calling a value method through p makes has none,
+// so it is reported at the call.
+func implicitLoad(load *ssa.UnOp) Finding {
+	f := Finding{Category: "nil-deref", Shape: ShapeStar}
+	if load.Pos().IsValid() {
+		return f
+	}
+	for _, r := range *load.Referrers() {
+		if call, ok := r.(ssa.CallInstruction); ok && call.Pos().IsValid() {
+			if callee := call.Common().StaticCallee(); callee != nil && callee.Signature.Recv() != nil {
+				f.Pos, f.Shape = call.Pos(), ShapeCall
+				f.Detail = displayName(callee) + " has a value receiver"
+			}
+			break
+		}
+	}
+	return f
 }
