@@ -112,7 +112,7 @@ type analysis struct {
 
 	keys       map[ssa.Value]any
 	loads      map[ssa.Value]pathKey // loads and the path they read
-	reps       map[any]ssa.Value // a representative value of each key
+	reps       map[any]ssa.Value     // a representative value of each key
 	intrinsics map[ssa.Value]nilstate.State
 	sites      *nilSites
 
