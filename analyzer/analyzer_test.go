@@ -12,5 +12,5 @@ import (
 var testdata, _ = filepath.Abs(filepath.Join("..", "testdata"))
 
 func TestAnalyzer(t *testing.T) {
-	analysistest.Run(t, testdata, analyzer.Analyzer, "basic", "sinks")
+	analysistest.Run(t, testdata, analyzer.Analyzer, "basic", "sinks", "sources")
 }

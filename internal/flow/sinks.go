@@ -114,24 +114,30 @@ func (a *analysis) emit(f Finding) {
 // receiver, close's channel, and arguments the callee's summary says it
 // dereferences.
 func (a *analysis) call(st facts, instr ssa.Instruction, c *ssa.CallCommon) {
+	// Sinks of a call are reported at its parenthesis: for defer and go
+	// statements the instruction's own position is the keyword.
+	sink := func(v ssa.Value, f Finding) {
+		f.Pos = c.Pos()
+		a.sink(st, instr, v, f)
+	}
 	if c.IsInvoke() {
-		a.sink(st, instr, c.Value, Finding{Category: "nil-interface-call", Shape: ShapeCall})
+		sink(c.Value, Finding{Category: "nil-interface-call", Shape: ShapeCall})
 		return
 	}
 	switch fv := c.Value.(type) {
 	case *ssa.Builtin:
 		if fv.Name() == "close" && len(c.Args) == 1 {
-			a.sink(st, instr, c.Args[0], Finding{Category: "nil-chan-close", Shape: ShapeCallArg})
+			sink(c.Args[0], Finding{Category: "nil-chan-close", Shape: ShapeCallArg})
 		}
 		return
 	case *ssa.Function, *ssa.MakeClosure:
 	default:
-		a.sink(st, instr, c.Value, Finding{Category: "nil-call", Shape: ShapeCall})
+		sink(c.Value, Finding{Category: "nil-call", Shape: ShapeCall})
 	}
 	callee := c.StaticCallee()
 	if callee != nil && len(c.Args) > 0 && isValueMethodWrapper(callee) {
 		// p.M() with a value receiver copies *p: a nil p panics.
-		a.sink(st, instr, c.Args[0], Finding{Category: "nil-deref", Shape: ShapeCall,
+		sink(c.Args[0], Finding{Category: "nil-deref", Shape: ShapeCall,
 			Detail: displayName(callee) + " has a value receiver"})
 		return
 	}
@@ -146,7 +152,7 @@ func (a *analysis) call(st facts, instr ssa.Instruction, c *ssa.CallCommon) {
 		}
 		name := displayName(callee)
 		if isMethod && i == 0 {
-			a.sink(st, instr, arg, Finding{Category: "nil-receiver", Shape: ShapeCall,
+			sink(arg, Finding{Category: "nil-receiver", Shape: ShapeCall,
 				Detail: name + " dereferences its receiver"})
 			continue
 		}
@@ -155,7 +161,7 @@ func (a *analysis) call(st facts, instr ssa.Instruction, c *ssa.CallCommon) {
 			argIndex--
 		}
 		pname := callee.Params[i].Name()
-		a.sink(st, instr, arg, Finding{Category: "nil-argument", Shape: ShapeCallArg, Arg: argIndex,
+		sink(arg, Finding{Category: "nil-argument", Shape: ShapeCallArg, Arg: argIndex,
 			Detail: fmt.Sprintf("%s dereferences parameter %s", name, pname)})
 	}
 }
