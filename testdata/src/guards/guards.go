@@ -1,0 +1,235 @@
+// Package guards: what makes a dereference of a maybe-nil value safe,
+// and the near misses that do not.
+package guards
+
+import (
+	"log"
+	"os"
+	"testing"
+)
+
+type Node struct {
+	Val  int
+	Next *Node
+}
+
+func get(m map[string]*Node, k string) *Node {
+	if n, ok := m[k]; ok {
+		return n
+	}
+	return nil
+}
+
+func earlyReturn(m map[string]*Node) int {
+	n := get(m, "a")
+	if n == nil {
+		return 0
+	}
+	return n.Val
+}
+
+func earlyPanic(m map[string]*Node) int {
+	n := get(m, "a")
+	if n == nil {
+		panic("missing")
+	}
+	return n.Val
+}
+
+func earlyExit(m map[string]*Node) int {
+	n := get(m, "a")
+	if n == nil {
+		os.Exit(1)
+	}
+	return n.Val
+}
+
+func earlyFatal(m map[string]*Node) int {
+	n := get(m, "a")
+	if n == nil {
+		log.Fatalf("missing %q", "a")
+	}
+	return n.Val
+}
+
+func testFatal(t *testing.T, m map[string]*Node) int {
+	n := get(m, "a")
+	if n == nil {
+		t.Fatal("missing")
+	}
+	return n.Val
+}
+
+func tbFatal(t testing.TB, m map[string]*Node) int {
+	n := get(m, "a")
+	if n == nil {
+		t.Fatalf("missing")
+	}
+	return n.Val
+}
+
+func loopContinueBreak(m map[string]*Node, keys []string) int {
+	sum := 0
+	for _, k := range keys {
+		n := get(m, k)
+		if n == nil {
+			continue
+		}
+		sum += n.Val
+	}
+	for _, k := range keys {
+		n := get(m, k)
+		if n == nil {
+			break
+		}
+		sum += n.Val
+	}
+	return sum
+}
+
+func shortCircuitAnd(m map[string]*Node) bool {
+	n := get(m, "a")
+	return n != nil && n.Val > 0
+}
+
+func shortCircuitOr(m map[string]*Node) bool {
+	n := get(m, "a")
+	return n == nil || n.Val > 0
+}
+
+func negated(m map[string]*Node) int {
+	n := get(m, "a")
+	if !(n != nil) {
+		return 0
+	}
+	return n.Val
+}
+
+func assignOnNilBranch(m map[string]*Node) int {
+	n := get(m, "a")
+	if n == nil {
+		n = &Node{}
+	}
+	return n.Val
+}
+
+func throughCopy(m map[string]*Node) int {
+	n := get(m, "a")
+	q := n
+	if q != nil {
+		return n.Val
+	}
+	return 0
+}
+
+func correlatedBool(m map[string]*Node) int {
+	n := get(m, "a")
+	ok := n != nil
+	if ok {
+		return n.Val
+	}
+	return 0
+}
+
+func recheckInLoop(head *Node) int {
+	sum := 0
+	for n := head; n != nil; n = n.Next {
+		sum += n.Val
+	}
+	return sum
+}
+
+func fieldGuard(n *Node) int {
+	if n.Next != nil {
+		return n.Next.Val
+	}
+	return 0
+}
+
+func fieldGuardEarlyReturn(n *Node) int {
+	if n.Next == nil {
+		return 0
+	}
+	return n.Next.Val
+}
+
+// --- near misses: reported ---
+
+func checkWithoutStop(m map[string]*Node) int {
+	n := get(m, "a")
+	if n == nil {
+		log.Print("missing")
+	}
+	return n.Val // want `nil dereference: n may be nil here \(get returns nil at guards.go:20\)`
+}
+
+func checkedParamWithoutStop(n *Node) int {
+	if n == nil {
+		log.Print("nil node")
+	}
+	return n.Val // want `nil dereference: n may be nil here \(checked for nil at guards.go:167\)`
+}
+
+func wrongWay(m map[string]*Node) int {
+	n := get(m, "a")
+	if n != nil {
+		return 0
+	}
+	return n.Val // want `nil dereference: n is nil here \(get returns nil at guards.go:20\)`
+}
+
+func derefBeforeCheck(n *Node) int {
+	v := n.Val // want `nil dereference: n may be nil here \(checked for nil later at guards.go:183\)`
+	if n == nil {
+		return 0
+	}
+	return v
+}
+
+func afterLoop(head *Node) int {
+	n := head
+	for n != nil && n.Val < 10 {
+		n = n.Next
+	}
+	return n.Val // want `nil dereference: n may be nil here \(checked for nil at guards.go:191\)`
+}
+
+func fieldCheckWithoutStop(n *Node) int {
+	if n.Next == nil {
+		log.Print("no next")
+	}
+	return n.Next.Val // want `nil dereference: n.Next may be nil here \(checked for nil at guards.go:198\)`
+}
+
+// --- stores and calls between check and use ---
+
+type Client struct{ conn *Node }
+
+func (c *Client) connect() { c.conn = &Node{} }
+
+func reconnect(c *Client) int {
+	if c.conn == nil {
+		c.connect() // may set c.conn: the nil fact is forgotten
+	}
+	return c.conn.Val
+}
+
+func swapAndUse(c *Client) int {
+	old := c.conn
+	c.conn = nil
+	if old == nil {
+		return 0
+	}
+	return old.Val
+}
+
+func swapWithoutCheck(c *Client) int {
+	old := c.conn
+	c.conn = nil
+	return old.Val // old holds the value before the store: no evidence
+}
+
+func storedNil(c *Client) int {
+	c.conn = nil
+	return c.conn.Val // want `nil dereference: c.conn is nil here \(assigned nil at guards.go:233\)`
+}
