@@ -12,5 +12,5 @@ import (
 var testdata, _ = filepath.Abs(filepath.Join("..", "testdata"))
 
 func TestAnalyzer(t *testing.T) {
-	analysistest.Run(t, testdata, analyzer.Analyzer, "basic", "sinks", "sources")
+	analysistest.Run(t, testdata, analyzer.Analyzer, "basic", "sinks", "sources", "guards")
 }
