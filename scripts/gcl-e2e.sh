@@ -1,0 +1,160 @@
+#!/usr/bin/env bash
+# End-to-end test of the golangci-lint module plugin (cmd/gclplugin).
+#
+# Builds a golangci-lint with nilsentry linked in, using only the Go module
+# proxy (`golangci-lint custom` clones golangci-lint with git, which CI
+# cannot reach): a generated main module requires golangci-lint at a pinned
+# version, replaces nilsentry with this checkout, and holds a copy of
+# golangci-lint's cmd/golangci-lint/main.go plus a file blank-importing the
+# plugin. main.version is set from a hash of the plugin's sources, because
+# golangci-lint salts its result cache with it: a changed nilsentry must
+# not be served stale results.
+#
+# Then runs it on testdata/gcl/mod and checks:
+#   - the findings are exactly testdata/gcl/expected.txt
+#     (and //nolint:nilsentry at the start of a comment suppresses);
+#   - an unknown plugin setting is a clear error;
+#   - --fast-only drops the plugin (it needs type information);
+#   - golangci-lint accepts the example testdata/gcl/.custom-gcl.yml.
+#
+# The binary is cached under $(go env GOCACHE)/../nilsentry-gcl/<hash> (the
+# three newest are kept), so a rerun without source changes skips the build:
+# the first build downloads golangci-lint's dependencies and compiles them,
+# several minutes on 2 cores; later ones reuse the Go build cache.
+#
+# Environment: GCL_VERSION (default v2.15.0), NILSENTRY_GCL_CACHE (cache
+# directory), KEEP=1 keeps the temporary directory.
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+GO=${GO:-go}
+GCL_VERSION=${GCL_VERSION:-v2.15.0}
+plugin_pkg=github.com/nilsentry/nilsentry/cmd/gclplugin
+
+say() { printf 'gcl-e2e: %s\n' "$*" >&2; }
+fail() { say "FAIL: $*"; exit 1; }
+
+tmp=$(mktemp -d)
+if [[ ${KEEP:-} == 1 ]]; then say "keeping $tmp"; else trap 'rm -rf "$tmp"' EXIT; fi
+
+# --- the hash: every source file that goes into the plugin, the pinned
+# version, the Go toolchain and this script (it writes the main module).
+cd "$root"
+sources=$(GOWORK=off GOFLAGS=-mod=mod "$GO" list -deps \
+	-f '{{if .Module}}{{if eq .Module.Path "github.com/nilsentry/nilsentry"}}{{$d := .Dir}}{{range .GoFiles}}{{$d}}/{{.}}{{"\n"}}{{end}}{{end}}{{end}}' \
+	"$plugin_pkg" | sed '/^$/d' | LC_ALL=C sort)
+[[ -n $sources ]] || fail "go list found no sources for $plugin_pkg"
+hash=$( {
+	echo "$GCL_VERSION"
+	"$GO" version
+	cat "$root/go.mod" "$root/go.sum" "${BASH_SOURCE[0]}"
+	for f in $sources; do echo "${f#"$root"/}"; cat "$f"; done
+} | sha256sum | cut -c1-16)
+version="${GCL_VERSION#v}-custom-nilsentry-$hash"
+
+cache=${NILSENTRY_GCL_CACHE:-$(dirname "$("$GO" env GOCACHE)")/nilsentry-gcl}
+bin=$cache/$hash/golangci-lint
+
+# --- build, unless cached
+if [[ -x $bin ]]; then
+	say "using cached $bin"
+else
+	say "building golangci-lint $GCL_VERSION with nilsentry ($hash); this takes a few minutes"
+	gcl_dir=$(GOFLAGS=-mod=mod "$GO" mod download -json "github.com/golangci/golangci-lint/v2@$GCL_VERSION" |
+		sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+	[[ -f $gcl_dir/cmd/golangci-lint/main.go ]] || fail "golangci-lint $GCL_VERSION not in the module cache (go mod download failed?)"
+
+	build=$tmp/build
+	mkdir -p "$build"
+	cat >"$build/go.mod" <<-EOF
+		module nilsentry.test/custom-gcl
+
+		go 1.26
+
+		require (
+			github.com/golangci/golangci-lint/v2 $GCL_VERSION
+			github.com/nilsentry/nilsentry v0.0.0
+		)
+
+		replace github.com/nilsentry/nilsentry => $root
+	EOF
+	cp "$gcl_dir/cmd/golangci-lint/main.go" "$build/main.go"
+	chmod u+w "$build/main.go"
+	cat >"$build/plugins.go" <<-EOF
+		package main
+
+		import _ "$plugin_pkg"
+	EOF
+	(
+		cd "$build"
+		export GOWORK=off GOFLAGS=-mod=mod
+		"$GO" mod tidy
+		"$GO" build -trimpath -o golangci-lint \
+			-ldflags "-s -w -X 'main.version=$version' -X 'main.date=$(date -u +%Y-%m-%dT%H:%M:%SZ)' -X 'main.commit=nilsentry-$hash'" .
+	) >"$tmp/build.log" 2>&1 || { tail -n 40 "$tmp/build.log" >&2; fail "build failed"; }
+	mkdir -p "$(dirname "$bin")"
+	mv "$build/golangci-lint" "$bin.tmp.$$" && mv "$bin.tmp.$$" "$bin"
+	say "built $bin"
+	# Keep the three newest builds; each is a full golangci-lint binary.
+	ls -1dt "$cache"/*/ 2>/dev/null | tail -n +4 | xargs -r rm -rf
+fi
+
+"$bin" version 2>&1 | grep -q -- "$version" || fail "$bin does not report version $version: $("$bin" version 2>&1)"
+
+# --- run on testdata/gcl/mod
+mod=$root/testdata/gcl/mod
+export GOLANGCI_LINT_CACHE=$tmp/lint-cache # no stale results from an earlier run
+lint() {
+	(cd "$mod" && "$bin" run --output.text.path=stdout --output.text.print-issued-lines=false \
+		--output.text.colors=false --show-stats=false "$@" ./...)
+}
+
+rc=0
+lint --config="$root/testdata/gcl/golangci.yml" >"$tmp/out.txt" 2>"$tmp/err.txt" || rc=$?
+grep -E '^[^ ].*\.go:[0-9]+' "$tmp/out.txt" | LC_ALL=C sort >"$tmp/got.txt" || true
+LC_ALL=C sort "$root/testdata/gcl/expected.txt" >"$tmp/want.txt"
+if ! diff -u "$tmp/want.txt" "$tmp/got.txt" >"$tmp/diff.txt"; then
+	cat "$tmp/diff.txt" "$tmp/err.txt" >&2
+	fail "findings differ from testdata/gcl/expected.txt (- expected, + got)"
+fi
+want_rc=0
+[[ -s $tmp/want.txt ]] && want_rc=1
+[[ $rc == "$want_rc" ]] || { cat "$tmp/err.txt" >&2; fail "golangci-lint exited $rc, want $want_rc"; }
+say "ok: findings as expected ($(wc -l <"$tmp/got.txt") lines), //nolint:nilsentry honoured"
+
+# An unknown setting is a clear error.
+sed 's/settings: {}/settings: {no-such-setting: true}/' "$root/testdata/gcl/golangci.yml" >"$tmp/bad.yml"
+rc=0
+lint --config="$tmp/bad.yml" >"$tmp/out.txt" 2>&1 || rc=$?
+[[ $rc != 0 ]] && grep -q 'unknown field "no-such-setting"' "$tmp/out.txt" ||
+	{ cat "$tmp/out.txt" >&2; fail "an unknown setting was not rejected clearly (exit $rc)"; }
+say "ok: unknown setting rejected: $(grep -o 'nilsentry: bad settings[^"]*"no-such-setting"' "$tmp/out.txt" | head -1)"
+
+# --fast-only silently drops plugins that need type information
+# (documented): with a fast linter beside it, the run succeeds without
+# nilsentry's findings.
+sed 's/^    - nilsentry$/    - nilsentry\n    - misspell/' "$root/testdata/gcl/golangci.yml" >"$tmp/fast.yml"
+grep -q misspell "$tmp/fast.yml" || fail "could not add misspell to the config"
+rc=0
+lint --config="$tmp/fast.yml" --fast-only >"$tmp/out.txt" 2>&1 || rc=$?
+if grep -q '(nilsentry)$' "$tmp/out.txt"; then
+	say "note: --fast-only now runs nilsentry; update docs/integrations.md"
+elif [[ $rc != 0 ]]; then
+	cat "$tmp/out.txt" >&2
+	fail "--fast-only run failed (exit $rc)"
+else
+	say "ok: --fast-only silently runs no nilsentry, as documented"
+fi
+
+# The example .custom-gcl.yml passes golangci-lint's validation: with a
+# git that fails at once, `custom` must get as far as cloning.
+mkdir -p "$tmp/nogit" "$tmp/custom"
+printf '#!/bin/sh\necho "git disabled by gcl-e2e" >&2\nexit 1\n' >"$tmp/nogit/git"
+chmod +x "$tmp/nogit/git"
+sed "s#path: \.\./\.\.#path: $root#" "$root/testdata/gcl/.custom-gcl.yml" >"$tmp/custom/.custom-gcl.yml"
+rc=0
+(cd "$tmp/custom" && PATH="$tmp/nogit:$PATH" "$bin" custom >"$tmp/out.txt" 2>&1) || rc=$?
+grep -qi 'clone' "$tmp/out.txt" || { cat "$tmp/out.txt" >&2; fail ".custom-gcl.yml was rejected before cloning"; }
+say "ok: golangci-lint custom accepts testdata/gcl/.custom-gcl.yml (stopped at git clone, as intended)"
+
+say "PASS"
