@@ -2,10 +2,12 @@ package analyzer
 
 import (
 	"go/token"
+	"go/types"
 	"path/filepath"
 	"strconv"
 
 	"github.com/nilsentry/nilsentry/internal/flow"
+	"github.com/nilsentry/nilsentry/internal/nilstate"
 	"github.com/nilsentry/nilsentry/internal/report"
 	"github.com/nilsentry/nilsentry/internal/summary"
 	"golang.org/x/tools/go/analysis"
@@ -19,6 +21,12 @@ const maxSCCRounds = 4
 func run(pass *analysis.Pass) (any, error) {
 	ssainput := pass.ResultOf[buildssa.Analyzer].(*buildssa.SSA)
 	env := &env{pass: pass, local: make(map[*ssa.Function]*summary.Summary)}
+	env.fields = flow.FieldEvidence(ssainput.SrcFuncs, env.Where)
+	for f, ev := range env.fields {
+		if f.Pkg() == pass.Pkg && f.Exported() { // others cannot reach unexported fields
+			pass.ExportObjectFact(f, &summary.FieldFact{Ev: summary.StripPos(ev)})
+		}
+	}
 	rep := report.New(pass)
 
 	for _, scc := range summary.Order(ssainput.SrcFuncs) {
@@ -72,6 +80,22 @@ type env struct {
 	pass     *analysis.Pass
 	local    map[*ssa.Function]*summary.Summary
 	imported map[*ssa.Function]*summary.Summary
+	fields   map[*types.Var]*nilstate.Evidence // this package's field evidence, and imported facts as found
+}
+
+func (e *env) Field(f *types.Var) *nilstate.Evidence {
+	if ev, ok := e.fields[f]; ok {
+		return ev
+	}
+	var ev *nilstate.Evidence
+	if f.Pkg() != nil && f.Pkg() != e.pass.Pkg {
+		var fact summary.FieldFact
+		if e.pass.ImportObjectFact(f, &fact) {
+			ev = fact.Ev
+		}
+	}
+	e.fields[f] = ev
+	return ev
 }
 
 func (e *env) Summary(callee *ssa.Function) *summary.Summary {

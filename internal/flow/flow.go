@@ -22,6 +22,8 @@ import (
 type Env interface {
 	// Summary returns what is known about a callee, or nil.
 	Summary(callee *ssa.Function) *summary.Summary
+	// Field returns the evidence that a struct field may be nil, or nil.
+	Field(f *types.Var) *nilstate.Evidence
 	// Where renders a position as "file.go:12" (base name only).
 	Where(pos token.Pos) string
 }

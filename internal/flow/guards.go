@@ -2,6 +2,7 @@ package flow
 
 import (
 	"go/token"
+	"strings"
 	"go/types"
 
 	"github.com/nilsentry/nilsentry/internal/nilstate"
@@ -61,8 +62,10 @@ func (a *analysis) assume(st facts, x ssa.Value, isNil bool, pos token.Pos) bool
 			a.derefBeforeCheck(s, pos)
 			return false
 		}
+		// Keep a specific origin (a map lookup, a nil return); a check
+		// here says more than package-wide field evidence.
 		ev := s.Ev
-		if !s.Kind.MayBeNil() {
+		if !s.Kind.MayBeNil() || strings.HasPrefix(s.Ev.Origin().What, "field ") {
 			ev = nilstate.NewEvidence(a.step(pos, nilstate.CheckedForNil))
 		}
 		a.set(st, x, nilstate.NilBecause(ev))

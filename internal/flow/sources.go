@@ -75,6 +75,15 @@ func (a *analysis) computeIntrinsic(v ssa.Value) nilstate.State {
 		}
 	case *ssa.Extract:
 		return a.extractIntrinsic(v)
+	case *ssa.UnOp:
+		// A load of a field for which the package has nil evidence.
+		if fa, ok := v.X.(*ssa.FieldAddr); ok && v.Op == token.MUL && nilable(v.Type()) {
+			if f := fieldOf(fa); f != nil {
+				if ev := a.env.Field(f); ev != nil {
+					return nilstate.MaybeNilBecause(ev)
+				}
+			}
+		}
 	case *ssa.Call:
 		if nilable(v.Type()) {
 			return a.callResult(v, 0)

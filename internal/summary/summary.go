@@ -130,7 +130,7 @@ func Portable(s *Summary) *Fact {
 		Params:  make([]Param, len(s.Params)),
 	}}
 	for i, r := range s.Results {
-		f.Summary.Results[i] = Result{Kind: r.Kind, Ev: stripPos(r.Ev), Param: r.Param}
+		f.Summary.Results[i] = Result{Kind: r.Kind, Ev: StripPos(r.Ev), Param: r.Param}
 	}
 	for i, p := range s.Params {
 		p.At.Pos = 0
@@ -139,7 +139,8 @@ func Portable(s *Summary) *Fact {
 	return f
 }
 
-func stripPos(e *nilstate.Evidence) *nilstate.Evidence {
+// StripPos returns a copy of e without token.Pos values, for facts.
+func StripPos(e *nilstate.Evidence) *nilstate.Evidence {
 	if e == nil {
 		return nil
 	}

@@ -9,7 +9,7 @@ type Profile struct{ ID int }
 
 type User struct {
 	Name    string
-	Profile *Profile
+	Profile *Profile // want Profile:"nilable\\(field Profile checked for nil at basic.go:45\\)"
 }
 
 func declaredNil(cond bool) int {
@@ -31,14 +31,14 @@ func guarded(u *User) int {
 	if u == nil {
 		return 0
 	}
-	return u.Profile.ID
+	return u.Profile.ID // want `nil dereference: u.Profile may be nil here \(field Profile checked for nil at basic.go:45\)`
 }
 
 func guardedFatal(u *User) int {
 	if u == nil {
 		log.Fatal("no user")
 	}
-	return u.Profile.ID
+	return u.Profile.ID // want `nil dereference: u.Profile may be nil here \(field Profile checked for nil at basic.go:45\)`
 }
 
 func fieldGuard(u *User) int {

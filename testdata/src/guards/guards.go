@@ -10,7 +10,7 @@ import (
 
 type Node struct {
 	Val  int
-	Next *Node
+	Next *Node // want Next:"nilable\\(field Next checked for nil at guards.go:143\\)"
 }
 
 func get(m map[string]*Node, k string) *Node {
@@ -226,10 +226,12 @@ func swapAndUse(c *Client) int {
 func swapWithoutCheck(c *Client) int {
 	old := c.conn
 	c.conn = nil
-	return old.Val // old holds the value before the store: no evidence
+	// old holds the value from before the store: the evidence is the
+	// field's (checked and nilled elsewhere), not the store below.
+	return old.Val // want `nil dereference: old may be nil here \(field conn checked for nil at guards.go:211; field conn assigned nil at guards.go:219\)`
 }
 
 func storedNil(c *Client) int {
 	c.conn = nil
-	return c.conn.Val // want `nil dereference: c.conn is nil here \(assigned nil at guards.go:233\)`
+	return c.conn.Val // want `nil dereference: c.conn is nil here \(assigned nil at guards.go:235\)`
 }

@@ -1,0 +1,103 @@
+package flow
+
+import (
+	"go/token"
+	"go/types"
+
+	"github.com/nilsentry/nilsentry/internal/nilstate"
+	"golang.org/x/tools/go/ssa"
+)
+
+// FieldEvidence scans a package's functions for evidence that struct
+// fields may be nil. It is a pre-pass: the per-function flow then treats
+// a load of such a field as maybe-nil (sources.go), so
+// `user.Profile.ID` is reported where no check guards it.
+//
+// Evidence, at most one step of each kind per field, first in source
+// order:
+//   - `x.F = nil` anywhere in the package;
+//   - `x.F == nil` / `x.F != nil`: the author believes F can be nil;
+//   - json.Unmarshal / (*json.Decoder).Decode into a struct: a missing
+//     key leaves its pointer fields nil.
+func FieldEvidence(fns []*ssa.Function, where func(token.Pos) string) map[*types.Var]*nilstate.Evidence {
+	out := make(map[*types.Var]*nilstate.Evidence)
+	seen := make(map[*types.Var]map[string]bool)
+	add := func(v *types.Var, pos token.Pos, what string) {
+		if v == nil || !pos.IsValid() {
+			return
+		}
+		if seen[v] == nil {
+			seen[v] = make(map[string]bool)
+		}
+		if seen[v][what] {
+			return
+		}
+		seen[v][what] = true
+		step := nilstate.Step{Pos: pos, Where: where(pos), What: "field " + v.Name() + " " + what}
+		out[v] = out[v].Then(step)
+	}
+	for _, fn := range fns {
+		for _, b := range fn.Blocks {
+			for _, instr := range b.Instrs {
+				switch instr := instr.(type) {
+				case *ssa.Store:
+					if fa, ok := instr.Addr.(*ssa.FieldAddr); ok && isNilConst(instr.Val) && nilable(instr.Val.Type()) {
+						add(fieldOf(fa), instr.Pos(), "assigned nil")
+					}
+				case *ssa.BinOp:
+					if x, ok := nilComparand(instr); ok {
+						if load, ok := x.(*ssa.UnOp); ok && load.Op == token.MUL {
+							if fa, ok := load.X.(*ssa.FieldAddr); ok {
+								add(fieldOf(fa), instr.Pos(), "checked for nil")
+							}
+						}
+					}
+				case *ssa.Call:
+					if target := jsonTarget(instr.Common()); target != nil {
+						for i := 0; i < target.NumFields(); i++ {
+							f := target.Field(i)
+							if f.Exported() && nilable(f.Type()) {
+								add(f, instr.Pos(), "may be missing from JSON decoded")
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+	return out
+}
+
+func fieldOf(fa *ssa.FieldAddr) *types.Var {
+	ptr, ok := fa.X.Type().Underlying().(*types.Pointer)
+	if !ok {
+		return nil
+	}
+	s, ok := ptr.Elem().Underlying().(*types.Struct)
+	if !ok {
+		return nil
+	}
+	return s.Field(fa.Field)
+}
+
+// jsonTarget returns the struct that json.Unmarshal(data, &v) or
+// dec.Decode(&v) fills, if the call is one of those.
+func jsonTarget(c *ssa.CallCommon) *types.Struct {
+	callee := c.StaticCallee()
+	if callee == nil || callee.Pkg == nil || callee.Pkg.Pkg.Path() != "encoding/json" || len(c.Args) == 0 {
+		return nil
+	}
+	if callee.Name() != "Unmarshal" && callee.Name() != "Decode" {
+		return nil
+	}
+	arg := c.Args[len(c.Args)-1]
+	if mi, ok := arg.(*ssa.MakeInterface); ok {
+		arg = mi.X
+	}
+	ptr, ok := arg.Type().Underlying().(*types.Pointer)
+	if !ok {
+		return nil
+	}
+	s, _ := ptr.Elem().Underlying().(*types.Struct)
+	return s
+}
