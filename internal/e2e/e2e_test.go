@@ -144,8 +144,9 @@ func fixture(t *testing.T, name string) string {
 	return dir
 }
 
+// goCmd is the go command; go test puts its own GOROOT/bin first in PATH.
 func goCmd() string {
-	return filepath.Join(runtime.GOROOT(), "bin", "go")
+	return "go"
 }
 
 // env is the environment of every command the test runs: fixtures are
@@ -284,7 +285,7 @@ func readWants(t *testing.T, dir, kind string) []want {
 			if m == nil || m[1] != kind {
 				continue
 			}
-			code := text[:strings.Index(text, m[0])]
+			code := text[:markerRE.FindStringIndex(text)[0]]
 			i := strings.Index(code, m[2])
 			if i < 0 {
 				return fmt.Errorf("%s:%d: anchor %q not found before the marker", rel, line, m[2])
