@@ -232,7 +232,7 @@ func TestWriteSARIF(t *testing.T) {
 
 	driver := obj(t, run, "tool", "driver").(map[string]any)
 	assert.Equal(t, "nilsentry", driver["name"])
-	assert.Equal(t, "v1.2.3", driver["version"])
+	assert.Equal(t, "1.2.3", driver["version"])
 	assert.Equal(t, "1.2.3", driver["semanticVersion"])
 	assert.Equal(t, "https://github.com/nilsentry/nilsentry", driver["informationUri"])
 
@@ -242,6 +242,7 @@ func TestWriteSARIF(t *testing.T) {
 		id := obj(t, r, "id").(string)
 		ruleIDs = append(ruleIDs, id)
 		assert.NotEmpty(t, obj(t, r, "shortDescription", "text"), id)
+		assert.NotEmpty(t, obj(t, r, "fullDescription", "text"), id, "GitHub requires fullDescription")
 		assert.NotEmpty(t, obj(t, r, "help", "text"), id)
 		assert.Equal(t, "https://github.com/nilsentry/nilsentry#"+id, obj(t, r, "helpUri"), id)
 		assert.Equal(t, "warning", obj(t, r, "defaultConfiguration", "level"), id)
@@ -364,6 +365,17 @@ func TestSemanticVersion(t *testing.T) {
 		"v0.0.0-2024-abc (text)": "",
 	} {
 		assert.Equal(t, want, semanticVersion(v), v)
+	}
+}
+
+func TestNumericVersion(t *testing.T) {
+	for v, want := range map[string]string{
+		"v0.3.1":                   "0.3.1",
+		"devel":                    "0.0.0-devel",
+		"devel-0123456789ab-dirty": "0.0.0-devel-0123456789ab-dirty",
+		"(devel)":                  "0.0.0-devel",
+	} {
+		assert.Equal(t, want, numericVersion(v), v)
 	}
 }
 

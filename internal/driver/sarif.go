@@ -65,6 +65,7 @@ type sarifRule struct {
 	ID                   string          `json:"id"`
 	Name                 string          `json:"name,omitempty"`
 	ShortDescription     sarifMessage    `json:"shortDescription"`
+	FullDescription      sarifMessage    `json:"fullDescription"`
 	Help                 sarifMessage    `json:"help"`
 	HelpURI              string          `json:"helpUri,omitempty"`
 	DefaultConfiguration sarifRuleConfig `json:"defaultConfiguration"`
@@ -191,7 +192,7 @@ func (sw *sarifWriter) log(findings []Finding, errs []PackageError) sarifLog {
 	run := sarifRun{
 		Tool: sarifTool{Driver: sarifDriver{
 			Name:            sw.tool.Name,
-			Version:         sw.tool.Version,
+			Version:         numericVersion(sw.tool.Version),
 			SemanticVersion: semanticVersion(sw.tool.Version),
 			InformationURI:  sw.tool.InformationURI,
 		}},
@@ -218,6 +219,7 @@ func (sw *sarifWriter) log(findings []Finding, errs []PackageError) sarifLog {
 			ID:                   r.ID,
 			Name:                 r.Name,
 			ShortDescription:     sarifMessage{Text: r.Short},
+			FullDescription:      sarifMessage{Text: firstParagraph(r.Help)},
 			Help:                 sarifMessage{Text: r.Help, Markdown: r.Help},
 			HelpURI:              helpURI(sw.tool.AnalyzerURL, r.ID),
 			DefaultConfiguration: sarifRuleConfig{Level: "warning"},
@@ -371,6 +373,17 @@ func (sw *sarifWriter) column(p token.Position) int {
 	return n + 1
 }
 
+// numericVersion returns v in the form SARIF consumers compare: starting
+// with a digit ("v0.3.1" gives "0.3.1", "devel-0123abcd" gives
+// "0.0.0-devel-0123abcd").
+func numericVersion(v string) string {
+	v = strings.TrimPrefix(v, "v")
+	if v == "" || v[0] < '0' || v[0] > '9' {
+		v = "0.0.0-" + strings.Trim(v, "()")
+	}
+	return v
+}
+
 // semanticVersion returns v without its "v" when it is a release version
 // such as v1.2.3, and "" otherwise (SARIF wants semantic versions bare).
 func semanticVersion(v string) string {
@@ -379,4 +392,10 @@ func semanticVersion(v string) string {
 		return ""
 	}
 	return s
+}
+
+// firstParagraph returns the text before the first blank line.
+func firstParagraph(s string) string {
+	p, _, _ := strings.Cut(s, "\n\n")
+	return p
 }
