@@ -14,3 +14,9 @@ var testdata, _ = filepath.Abs(filepath.Join("..", "testdata"))
 func TestAnalyzer(t *testing.T) {
 	analysistest.Run(t, testdata, analyzer.Analyzer, "basic", "sinks", "sources", "guards")
 }
+
+// TestCrossPackage runs with facts: summaries and field evidence of
+// package store reach package api.
+func TestCrossPackage(t *testing.T) {
+	analysistest.Run(t, testdata, analyzer.Analyzer, "xpkg/store", "xpkg/api")
+}

@@ -80,21 +80,32 @@ type env struct {
 	pass     *analysis.Pass
 	local    map[*ssa.Function]*summary.Summary
 	imported map[*ssa.Function]*summary.Summary
-	fields   map[*types.Var]*nilstate.Evidence // this package's field evidence, and imported facts as found
+	fields   map[*types.Var]*nilstate.Evidence // found in this package (fields of any package)
+
+	importedFields map[*types.Var]*nilstate.Evidence // fields of other packages, fact and local evidence merged
 }
 
+// Field returns the evidence about a field: the defining package's fact
+// first, then what this package adds (its own stores and checks).
 func (e *env) Field(f *types.Var) *nilstate.Evidence {
-	if ev, ok := e.fields[f]; ok {
+	if f.Pkg() == nil || f.Pkg() == e.pass.Pkg {
+		return e.fields[f]
+	}
+	if ev, ok := e.importedFields[f]; ok {
 		return ev
 	}
 	var ev *nilstate.Evidence
-	if f.Pkg() != nil && f.Pkg() != e.pass.Pkg {
-		var fact summary.FieldFact
-		if e.pass.ImportObjectFact(f, &fact) {
-			ev = fact.Ev
-		}
+	var fact summary.FieldFact
+	if e.pass.ImportObjectFact(f, &fact) {
+		ev = fact.Ev
 	}
-	e.fields[f] = ev
+	for _, step := range e.fields[f].All() {
+		ev = ev.Then(step)
+	}
+	if e.importedFields == nil {
+		e.importedFields = make(map[*types.Var]*nilstate.Evidence)
+	}
+	e.importedFields[f] = ev
 	return ev
 }
 

@@ -256,7 +256,7 @@ func TestAnalyzerFlagsAreNotReserved(t *testing.T) {
 func TestRulesCoverMessagesDoc(t *testing.T) {
 	doc, err := os.ReadFile("../../docs/messages.md")
 	require.NoError(t, err)
-	categories := regexp.MustCompile("(?m)^\\| ([a-z-]+) +\\|").FindAllStringSubmatch(string(doc), -1)
+	categories := regexp.MustCompile(`(?m)^\| ([a-z-]+) +\|`).FindAllStringSubmatch(string(doc), -1)
 	require.NotEmpty(t, categories)
 	var ids []string
 	for _, r := range rules {

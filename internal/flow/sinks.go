@@ -160,7 +160,8 @@ func (a *analysis) call(st facts, instr ssa.Instruction, c *ssa.CallCommon) {
 		if isMethod {
 			argIndex--
 		}
-		pname := callee.Params[i].Name()
+		// Params is empty for functions of other packages: use the signature.
+		pname := callee.Signature.Params().At(argIndex).Name()
 		sink(arg, Finding{Category: "nil-argument", Shape: ShapeCallArg, Arg: argIndex,
 			Detail: fmt.Sprintf("%s dereferences parameter %s", name, pname)})
 	}
@@ -243,7 +244,11 @@ func (a *analysis) store(st facts, s *ssa.Store) {
 	var val nilstate.State
 	switch {
 	case isNilConst(s.Val):
-		if al, ok := s.Addr.(*ssa.Alloc); ok {
+		if al, ok := s.Addr.(*ssa.Alloc); ok && al.Comment == "" {
+			// The unnamed result slot of a function with defers: this is
+			// `return nil`.
+			val = nilstate.NilBecause(nilstate.NewEvidence(a.step(s.Pos(), displayName(a.fn)+" returns nil")))
+		} else if ok {
 			val = nilstate.NilBecause(nilstate.NewEvidence(a.nilSite(constCtx{name: al.Comment, before: s.Pos()})))
 		} else {
 			val = nilstate.NilBecause(nilstate.NewEvidence(a.step(s.Pos(), "assigned nil")))

@@ -48,6 +48,8 @@ func (a *analysis) summarize() *summary.Summary {
 				firstNil = r
 				if isNilConst(r.ops[i]) {
 					ev = nilstate.NewEvidence(a.step(r.pos, name+" returns nil"))
+				} else if s.Ev.Len() == 1 && s.Ev.Origin().What == name+" returns nil" {
+					ev = s.Ev // through the result slot of a function with defers
 				} else {
 					ev = s.Ev.Then(a.step(r.pos, "returned by "+name))
 				}

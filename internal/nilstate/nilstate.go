@@ -89,6 +89,14 @@ func (e *Evidence) Origin() Step {
 	return e.Steps[0]
 }
 
+// All returns the chain's steps; a nil chain has none.
+func (e *Evidence) All() []Step {
+	if e == nil {
+		return nil
+	}
+	return e.Steps
+}
+
 // Len is the number of steps; a nil chain has none.
 func (e *Evidence) Len() int {
 	if e == nil {

@@ -1,0 +1,71 @@
+// Package api dereferences what package store returns: facts carry the
+// summaries and field evidence across the package boundary.
+package api
+
+import "xpkg/store"
+
+func profileID(s *store.Store, name string) int {
+	u := s.Lookup(name)
+	return u.Profile.ID // want `nil dereference: u may be nil here \(\(\*Store\).Lookup returns nil at store.go:29\)`
+}
+
+func profileIDChecked(s *store.Store, name string) int {
+	u := s.Lookup(name)
+	if u == nil {
+		return 0
+	}
+	return u.Profile.ID // want `nil dereference: u.Profile may be nil here \(field Profile assigned nil at store.go:42; field Profile checked for nil at api.go:22\)`
+}
+
+func profileIDFullyChecked(s *store.Store, name string) int {
+	u := s.Lookup(name)
+	if u == nil || u.Profile == nil {
+		return 0
+	}
+	return u.Profile.ID
+}
+
+func managerName(u *store.User) string {
+	return u.Manager.Name // Manager has no nil evidence: trusted
+}
+
+func loadChecked(s *store.Store) string {
+	u, err := store.Load(s, "x")
+	if err != nil {
+		return ""
+	}
+	return u.Name
+}
+
+func loadIgnored(s *store.Store) string {
+	u, _ := store.Load(s, "x")
+	return u.Name // want `nil dereference: u may be nil here \(Load returns nil with an error at store.go:37\)`
+}
+
+func getChecked(m map[string]*store.User) string {
+	if u, ok := store.Get(m, "x"); ok {
+		return u.Name
+	}
+	return ""
+}
+
+func getIgnored(m map[string]*store.User) string {
+	u, _ := store.Get(m, "x")
+	return u.Name // want `nil dereference: u may be nil here \(map lookup may miss at store.go:47; returned by Get at store.go:48\)|Get returns nil with false`
+}
+
+func must(s *store.Store) string {
+	return store.Must(store.Load(s, "x")).Name
+}
+
+func nilSafe(s *store.Store) string {
+	return s.Lookup("x").DisplayName()
+}
+
+func passNil(s *store.Store) {
+	var u *store.User
+	if s != nil {
+		u = s.Lookup("x")
+	}
+	store.Anonymize(u) // want `nil dereference: u may be nil here \(declared without a value at api.go:65\); Anonymize dereferences parameter u\)|nil dereference: u may be nil here`
+}

@@ -1,0 +1,65 @@
+// Package store returns and stores nil; package api (next door) uses it.
+package store
+
+import (
+	"errors"
+	"sync"
+)
+
+type Profile struct{ ID int }
+
+type User struct {
+	Name    string
+	Profile *Profile // want Profile:"nilable\\(field Profile assigned nil at store.go:42\\)"
+	Manager *User    // never nilled, never checked: trusted
+}
+
+type Store struct {
+	mu    sync.Mutex
+	users map[string]*User
+}
+
+// Lookup returns nil when the user is missing.
+func (s *Store) Lookup(name string) *User { // want Lookup:"nilsentry\\(r0=maybenil p0=derefs\\)"
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if u, ok := s.users[name]; ok {
+		return u
+	}
+	return nil
+}
+
+// Load returns nil only together with an error.
+func Load(s *Store, name string) (*User, error) { // want Load:"nilsentry\\(r0=nil-if-err p0=derefs\\)"
+	if u := s.Lookup(name); u != nil {
+		return u, nil
+	}
+	return nil, errors.New("not found")
+}
+
+// Anonymize drops the profile.
+func Anonymize(u *User) { // want Anonymize:"nilsentry\\(p0=derefs\\)"
+	u.Profile = nil
+}
+
+// Get returns nil with false when missing.
+func Get(m map[string]*User, name string) (*User, bool) { // want Get:"nilsentry\\(r0=nil-if-not-ok\\)"
+	u, ok := m[name]
+	return u, ok
+}
+
+// Must never returns a nil user.
+func Must(u *User, err error) *User { // want Must:"nilsentry\\(r0=nonnil p0=nilsafe p1=nilsafe\\)"
+	if err != nil || u == nil {
+		panic("no user")
+	}
+	return u
+}
+
+// Name is nil-safe.
+func (u *User) DisplayName() string { // want DisplayName:"nilsentry\\(p0=nilsafe\\)"
+	if u == nil {
+		return "<nobody>"
+	}
+	return u.Name
+}
