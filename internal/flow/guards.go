@@ -2,8 +2,8 @@ package flow
 
 import (
 	"go/token"
-	"strings"
 	"go/types"
+	"strings"
 
 	"github.com/nilsentry/nilsentry/internal/nilstate"
 	"github.com/nilsentry/nilsentry/internal/summary"
