@@ -40,6 +40,7 @@ if [[ ${KEEP:-} == 1 ]]; then say "keeping $tmp"; else trap 'rm -rf "$tmp"' EXIT
 # --- the hash: every source file that goes into the plugin, the pinned
 # version, the Go toolchain and this script (it writes the main module).
 cd "$root"
+# shellcheck disable=SC2016 # a Go template, not shell
 sources=$(GOWORK=off GOFLAGS=-mod=mod "$GO" list -deps \
 	-f '{{if .Module}}{{if eq .Module.Path "github.com/nilsentry/nilsentry"}}{{$d := .Dir}}{{range .GoFiles}}{{$d}}/{{.}}{{"\n"}}{{end}}{{end}}{{end}}' \
 	"$plugin_pkg" | sed '/^$/d' | LC_ALL=C sort)
@@ -47,8 +48,8 @@ sources=$(GOWORK=off GOFLAGS=-mod=mod "$GO" list -deps \
 hash=$( {
 	echo "$GCL_VERSION"
 	"$GO" version
-	cat "$root/go.mod" "$root/go.sum" "${BASH_SOURCE[0]}"
-	for f in $sources; do echo "${f#"$root"/}"; cat "$f"; done
+	cat "$root/go.mod" "$root/go.sum" "$root/scripts/gcl-e2e.sh"
+	while IFS= read -r f; do echo "${f#"$root"/}"; cat "$f"; done <<<"$sources"
 } | sha256sum | cut -c1-16)
 version="${GCL_VERSION#v}-custom-nilsentry-$hash"
 
@@ -96,6 +97,7 @@ else
 	mv "$build/golangci-lint" "$bin.tmp.$$" && mv "$bin.tmp.$$" "$bin"
 	say "built $bin"
 	# Keep the three newest builds; each is a full golangci-lint binary.
+	# shellcheck disable=SC2012 # the names are hex hashes
 	ls -1dt "$cache"/*/ 2>/dev/null | tail -n +4 | xargs -r rm -rf
 fi
 
@@ -126,8 +128,10 @@ say "ok: findings as expected ($(wc -l <"$tmp/got.txt") lines), //nolint:nilsent
 sed 's/settings: {}/settings: {no-such-setting: true}/' "$root/testdata/gcl/golangci.yml" >"$tmp/bad.yml"
 rc=0
 lint --config="$tmp/bad.yml" >"$tmp/out.txt" 2>&1 || rc=$?
-[[ $rc != 0 ]] && grep -q 'unknown field "no-such-setting"' "$tmp/out.txt" ||
-	{ cat "$tmp/out.txt" >&2; fail "an unknown setting was not rejected clearly (exit $rc)"; }
+if [[ $rc == 0 ]] || ! grep -q 'unknown field "no-such-setting"' "$tmp/out.txt"; then
+	cat "$tmp/out.txt" >&2
+	fail "an unknown setting was not rejected clearly (exit $rc)"
+fi
 say "ok: unknown setting rejected: $(grep -o 'nilsentry: bad settings[^"]*"no-such-setting"' "$tmp/out.txt" | head -1)"
 
 # --fast-only silently drops plugins that need type information
