@@ -22,13 +22,10 @@ func run(pass *analysis.Pass) (any, error) {
 	ssainput := pass.ResultOf[buildssa.Analyzer].(*buildssa.SSA)
 	env := &env{pass: pass, local: make(map[*ssa.Function]*summary.Summary)}
 	env.fields = flow.FieldEvidence(ssainput.SrcFuncs, env.Where)
-	for f, ev := range env.fields {
-		if f.Pkg() == pass.Pkg && f.Exported() { // others cannot reach unexported fields
-			pass.ExportObjectFact(f, &summary.FieldFact{Ev: summary.StripPos(ev)})
-		}
-	}
 	rep := report.New(pass)
 
+	var findings []flow.Finding
+	uses := make(map[*types.Var]summary.FieldUses)
 	for _, scc := range summary.Order(ssainput.SrcFuncs) {
 		results := analyzeSCC(scc, env)
 		for i, fn := range scc {
@@ -36,14 +33,28 @@ func run(pass *analysis.Pass) (any, error) {
 			if res.Degraded != "" && debug {
 				pass.Reportf(fn.Pos(), "nilsentry: %s skipped: %s", fn.Name(), res.Degraded)
 			}
-			for _, f := range res.Findings {
-				rep.Add(f)
+			findings = append(findings, res.Findings...)
+			for f, u := range res.FieldUses {
+				uses[f] = uses[f].Add(u)
 			}
 			// Only exported functions can be called statically from another
 			// package, so only they need facts.
 			if obj := fn.Object(); obj != nil && obj.Exported() && fn.Parent() == nil && res.Summary.Interesting() {
 				pass.ExportObjectFact(obj, summary.Portable(res.Summary))
 			}
+		}
+	}
+
+	// Field evidence is judged once the whole package's use of each field
+	// is known (summary.Credible).
+	for _, f := range findings {
+		if f.Field == nil || summary.Credible(env.Field(f.Field), env.fieldUses(f.Field).Add(uses[f.Field])) {
+			rep.Add(f)
+		}
+	}
+	for f, ev := range env.fields {
+		if f.Pkg() == pass.Pkg && f.Exported() { // others cannot reach unexported fields
+			pass.ExportObjectFact(f, &summary.FieldFact{Ev: summary.StripPos(ev), Uses: uses[f]})
 		}
 	}
 	rep.Flush()
@@ -82,7 +93,7 @@ type env struct {
 	imported map[*ssa.Function]*summary.Summary
 	fields   map[*types.Var]*nilstate.Evidence // found in this package (fields of any package)
 
-	importedFields map[*types.Var]*nilstate.Evidence // fields of other packages, fact and local evidence merged
+	importedFields map[*types.Var]*summary.FieldFact // fields of other packages, fact and local evidence merged
 }
 
 // Field returns the evidence about a field: the defining package's fact
@@ -91,22 +102,32 @@ func (e *env) Field(f *types.Var) *nilstate.Evidence {
 	if f.Pkg() == nil || f.Pkg() == e.pass.Pkg {
 		return e.fields[f]
 	}
-	if ev, ok := e.importedFields[f]; ok {
-		return ev
+	return e.importField(f).Ev
+}
+
+// fieldUses is the defining package's count of a field's dereferences,
+// for fields of other packages.
+func (e *env) fieldUses(f *types.Var) summary.FieldUses {
+	if f.Pkg() == nil || f.Pkg() == e.pass.Pkg {
+		return summary.FieldUses{}
 	}
-	var ev *nilstate.Evidence
-	var fact summary.FieldFact
-	if e.pass.ImportObjectFact(f, &fact) {
-		ev = fact.Ev
+	return e.importField(f).Uses
+}
+
+func (e *env) importField(f *types.Var) *summary.FieldFact {
+	if fact, ok := e.importedFields[f]; ok {
+		return fact
 	}
+	fact := new(summary.FieldFact)
+	e.pass.ImportObjectFact(f, fact)
 	for _, step := range e.fields[f].All() {
-		ev = ev.Then(step)
+		fact.Ev = fact.Ev.Then(step)
 	}
 	if e.importedFields == nil {
-		e.importedFields = make(map[*types.Var]*nilstate.Evidence)
+		e.importedFields = make(map[*types.Var]*summary.FieldFact)
 	}
-	e.importedFields[f] = ev
-	return ev
+	e.importedFields[f] = fact
+	return fact
 }
 
 func (e *env) Summary(callee *ssa.Function) *summary.Summary {

@@ -43,6 +43,10 @@ type Finding struct {
 	State    nilstate.State // Nil or MaybeNil, with evidence
 	Detail   string         // appended to the evidence, e.g. "(*T).M dereferences its receiver"
 	Arg      int            // ShapeCallArg: which argument
+	// Field is set when the only evidence is a struct field's; whether it
+	// is reported depends on the package's use of the field (see
+	// summary.Credible), known only once every function is analyzed.
+	Field *types.Var
 }
 
 // Shape says which kind of expression performs a sink, so the reporter
@@ -63,6 +67,8 @@ const (
 type Result struct {
 	Findings []Finding
 	Summary  *summary.Summary
+	// FieldUses counts guarded and unguarded dereferences of fields.
+	FieldUses map[*types.Var]summary.FieldUses
 	// Degraded is non-empty when a budget was exceeded or the analysis
 	// failed; the function then has no findings and an unknown summary.
 	Degraded string
@@ -86,7 +92,7 @@ func Analyze(fn *ssa.Function, env Env) (res Result) {
 		return Result{Degraded: msg, Summary: unknownSummary(fn)}
 	}
 	a.final()
-	return Result{Findings: a.findings, Summary: a.summarize()}
+	return Result{Findings: a.findings, Summary: a.summarize(), FieldUses: a.fieldUses}
 }
 
 func unknownSummary(fn *ssa.Function) *summary.Summary {
@@ -127,6 +133,7 @@ type analysis struct {
 	derefSites map[token.Pos]Finding // unguarded dereferences, for deref-before-check
 	paramDeref map[*ssa.Parameter]nilstate.Step
 	returns    []returnSite
+	fieldUses  map[*types.Var]summary.FieldUses
 }
 
 func newAnalysis(fn *ssa.Function, env Env) *analysis {
@@ -244,6 +251,7 @@ func (a *analysis) final() {
 	a.reported = make(map[token.Pos]bool)
 	a.derefSites = make(map[token.Pos]Finding)
 	a.paramDeref = make(map[*ssa.Parameter]nilstate.Step)
+	a.fieldUses = make(map[*types.Var]summary.FieldUses)
 	for _, b := range reversePostorder(a.fn) {
 		if a.in[b.Index] == nil {
 			continue

@@ -71,6 +71,22 @@ func (a *analysis) transfer(st facts, b *ssa.BasicBlock) facts {
 // non-nil: either the operation succeeded or the goroutine panicked.
 func (a *analysis) sink(st facts, instr ssa.Instruction, v ssa.Value, f Finding) {
 	s := a.stateOf(st, v, constCtx{before: instr.Pos()})
+	if a.reporting {
+		if field := a.loadedField(v); field != nil {
+			fieldEv := a.env.Field(field)
+			var use summary.FieldUses
+			switch {
+			case s.Kind == nilstate.NonNil && s.Ev == nil:
+				use.Guarded = 1
+			case s.Kind == nilstate.Unknown, s.Kind.MayBeNil() && s.Ev == fieldEv:
+				use.Unguarded = 1
+			}
+			a.fieldUses[field] = a.fieldUses[field].Add(use)
+			if s.Kind.MayBeNil() && s.Ev == fieldEv {
+				f.Field = field
+			}
+		}
+	}
 	if s.Kind == nilstate.NonNil {
 		return
 	}
@@ -379,4 +395,14 @@ func implicitLoad(load *ssa.UnOp) Finding {
 		}
 	}
 	return f
+}
+
+// loadedField returns the struct field v was loaded from, if any.
+func (a *analysis) loadedField(v ssa.Value) *types.Var {
+	if l, ok := a.key(v).(*ssa.UnOp); ok && l.Op == token.MUL {
+		if fa, ok := l.X.(*ssa.FieldAddr); ok {
+			return fieldOf(fa)
+		}
+	}
+	return nil
 }

@@ -1,14 +1,50 @@
 package summary
 
-import "github.com/nilsentry/nilsentry/internal/nilstate"
+import (
+	"strings"
+
+	"github.com/nilsentry/nilsentry/internal/nilstate"
+)
 
 // FieldFact is the evidence that a pointer-like struct field may be nil:
 // the code assigns it nil, checks it for nil, or decodes it from JSON
 // (where a missing key leaves it nil). It is exported on the field's
-// *types.Var so importing packages see it too. A field without a fact
-// is trusted.
-type FieldFact struct{ Ev *nilstate.Evidence }
+// *types.Var so importing packages see it too, with the defining
+// package's count of guarded and unguarded dereferences. A field without
+// a fact is trusted.
+type FieldFact struct {
+	Ev   *nilstate.Evidence
+	Uses FieldUses
+}
 
 func (*FieldFact) AFact() {}
 
 func (f *FieldFact) String() string { return "nilable(" + f.Ev.String() + ")" }
+
+// FieldUses counts the dereferences of a field's loads.
+type FieldUses struct {
+	Guarded   int // a nil check (or a non-nil store) dominates
+	Unguarded int
+}
+
+// Add sums two counts.
+func (u FieldUses) Add(o FieldUses) FieldUses {
+	return FieldUses{u.Guarded + o.Guarded, u.Unguarded + o.Unguarded}
+}
+
+// Credible decides whether a field's nil evidence is reported at its
+// unguarded dereferences. A nil store or a nil check says the author
+// thinks the field can be nil; but where the code dereferences the field
+// unguarded most of the time, that check is defensive and the field's
+// non-nil-ness is an invariant the code relies on (a closed connection,
+// a lifecycle). So the evidence counts only where at least half of the
+// field's dereferences are guarded, or where a JSON decode can leave the
+// field nil whatever the code believes.
+func Credible(ev *nilstate.Evidence, uses FieldUses) bool {
+	for _, s := range ev.All() {
+		if strings.Contains(s.What, "JSON") {
+			return true
+		}
+	}
+	return uses.Guarded > 0 && uses.Guarded >= uses.Unguarded
+}

@@ -25,6 +25,10 @@ func profileIDFullyChecked(s *store.Store, name string) int {
 	return u.Profile.ID
 }
 
+func hasProfile(u *store.User) bool {
+	return u.Profile != nil && u.Profile.ID > 0
+}
+
 func managerName(u *store.User) string {
 	return u.Manager.Name // Manager has no nil evidence: trusted
 }
