@@ -82,6 +82,7 @@ func TestProgress(t *testing.T) {
 	var buf bytes.Buffer
 	p := &progress{w: &buf, name: "nilsentry", phase: "loading", quit: make(chan struct{})}
 	p.draw()
+	p.draw() // unchanged: not redrawn
 	p.analyzing(2)
 	counted := p.wrap(&analysis.Analyzer{Name: "x", Run: func(*analysis.Pass) (any, error) { return nil, nil }})
 	for range 2 {

@@ -19,7 +19,8 @@ type progress struct {
 	mu          sync.Mutex
 	phase       string // "loading" or "analyzing"
 	done, total int
-	shown       bool // something is drawn and must be erased
+	shown       bool   // something is drawn and must be erased
+	last        string // the line drawn last; unchanged lines are not redrawn
 
 	quit chan struct{}
 	wg   sync.WaitGroup
@@ -79,8 +80,11 @@ func (p *progress) draw() {
 	if p.phase == "analyzing" {
 		line = fmt.Sprintf("%s: analyzed %d/%d packages", p.name, p.done, p.total)
 	}
+	if line == p.last {
+		return
+	}
 	fmt.Fprintf(p.w, "\r\x1b[K%s", line)
-	p.shown = true
+	p.shown, p.last = true, line
 }
 
 // analyzing switches to the analysis phase of total packages.
