@@ -120,8 +120,14 @@ func (e *env) importField(f *types.Var) *summary.FieldFact {
 	}
 	fact := new(summary.FieldFact)
 	e.pass.ImportObjectFact(f, fact)
+	known := make(map[string]bool)
+	for _, step := range fact.Ev.All() {
+		known[step.What] = true
+	}
 	for _, step := range e.fields[f].All() {
-		fact.Ev = fact.Ev.Then(step)
+		if !known[step.What] {
+			fact.Ev = fact.Ev.Then(step)
+		}
 	}
 	if e.importedFields == nil {
 		e.importedFields = make(map[*types.Var]*summary.FieldFact)

@@ -123,6 +123,7 @@ type analysis struct {
 	reps       map[any]ssa.Value     // a representative value of each key
 	intrinsics map[ssa.Value]nilstate.State
 	sites      *nilSites
+	fieldEv    map[*nilstate.Evidence]*types.Var // field evidence in use, by identity
 
 	in, out []facts // per block; nil means not (yet) reached
 
@@ -144,6 +145,7 @@ func newAnalysis(fn *ssa.Function, env Env) *analysis {
 		loads:      make(map[ssa.Value]pathKey),
 		reps:       make(map[any]ssa.Value),
 		intrinsics: make(map[ssa.Value]nilstate.State),
+		fieldEv:    make(map[*nilstate.Evidence]*types.Var),
 		in:         make([]facts, len(fn.Blocks)),
 		out:        make([]facts, len(fn.Blocks)),
 	}

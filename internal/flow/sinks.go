@@ -73,18 +73,19 @@ func (a *analysis) sink(st facts, instr ssa.Instruction, v ssa.Value, f Finding)
 	s := a.stateOf(st, v, constCtx{before: instr.Pos()})
 	if a.reporting {
 		if field := a.loadedField(v); field != nil {
-			fieldEv := a.env.Field(field)
 			var use summary.FieldUses
 			switch {
 			case s.Kind == nilstate.NonNil && s.Ev == nil:
 				use.Guarded = 1
-			case s.Kind == nilstate.Unknown, s.Kind.MayBeNil() && s.Ev == fieldEv:
+			case s.Kind == nilstate.Unknown, s.Kind.MayBeNil() && a.fieldEv[s.Ev] == field:
 				use.Unguarded = 1
 			}
 			a.fieldUses[field] = a.fieldUses[field].Add(use)
-			if s.Kind.MayBeNil() && s.Ev == fieldEv {
-				f.Field = field
-			}
+		}
+		if s.Kind.MayBeNil() {
+			// Evidence that is only a field's (also when the value went
+			// through a φ or a copy since) is judged later.
+			f.Field = a.fieldEv[s.Ev]
 		}
 	}
 	if s.Kind == nilstate.NonNil {

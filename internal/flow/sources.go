@@ -80,6 +80,7 @@ func (a *analysis) computeIntrinsic(v ssa.Value) nilstate.State {
 		if fa, ok := v.X.(*ssa.FieldAddr); ok && v.Op == token.MUL && nilable(v.Type()) {
 			if f := fieldOf(fa); f != nil {
 				if ev := a.env.Field(f); ev != nil {
+					a.fieldEv[ev] = f
 					return nilstate.MaybeNilBecause(ev)
 				}
 			}

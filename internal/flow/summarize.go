@@ -39,9 +39,10 @@ func (a *analysis) summarize() *summary.Summary {
 				continue
 			}
 			allNonNil = false
-			if !s.Kind.MayBeNil() || s.Ev.Origin().What == nilstate.CheckedForNil {
+			if !s.Kind.MayBeNil() || s.Ev.Origin().What == nilstate.CheckedForNil || a.fieldEv[s.Ev] != nil {
 				// A nil known only from the function's own defensive check
-				// is not evidence for callers (see nilstate.CheckedForNil).
+				// is not evidence for callers (see nilstate.CheckedForNil);
+				// nor is a field's, which is judged where it is dereferenced.
 				continue
 			}
 			if ev == nil {
