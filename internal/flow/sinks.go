@@ -80,7 +80,10 @@ func (a *analysis) sink(st facts, instr ssa.Instruction, v ssa.Value, f Finding)
 			case s.Kind == nilstate.Unknown, s.Kind.MayBeNil() && a.fieldEv[s.Ev] == field:
 				use.Unguarded = 1
 			}
-			a.fieldUses[field] = a.fieldUses[field].Add(use)
+			// Count functions, not dereferences: a guarded block that
+			// uses the field five times is one guarded use.
+			u := a.fieldUses[field].Add(use)
+			a.fieldUses[field] = summary.FieldUses{Guarded: min(u.Guarded, 1), Unguarded: min(u.Unguarded, 1)}
 		}
 		if s.Kind.MayBeNil() {
 			// Evidence that is only a field's (also when the value went

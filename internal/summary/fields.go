@@ -21,9 +21,11 @@ func (*FieldFact) AFact() {}
 
 func (f *FieldFact) String() string { return "nilable(" + f.Ev.String() + ")" }
 
-// FieldUses counts the dereferences of a field's loads.
+// FieldUses counts the functions that dereference a field's loads
+// guarded by a nil check (or after a non-nil store), and those that
+// dereference it unguarded. A function may count in both.
 type FieldUses struct {
-	Guarded   int // a nil check (or a non-nil store) dominates
+	Guarded   int
 	Unguarded int
 }
 
