@@ -61,6 +61,7 @@ const (
 	ShapeCall                  // f(), x.M(): CallExpr at Lparen; operand is Fun (or Fun.X for methods)
 	ShapeCallArg               // close(ch), g(p): CallExpr at Lparen; operand is Args[Arg]
 	ShapeMapIndex              // m[k] = v: IndexExpr at Lbrack
+	ShapeReturn                // return ..., x, ...: ReturnStmt; operand is Results[Arg]
 )
 
 // Result is what Analyze learns about one function.

@@ -61,6 +61,7 @@ func (a *analysis) transfer(st facts, b *ssa.BasicBlock) facts {
 		case *ssa.Return:
 			if a.reporting {
 				a.recordReturn(st, instr)
+				a.typedNil(st, instr)
 			}
 		}
 	}
@@ -409,4 +410,24 @@ func (a *analysis) loadedField(v ssa.Value) *types.Var {
 		}
 	}
 	return nil
+}
+
+// typedNil reports a return that boxes a maybe-nil pointer into an
+// interface result: the caller's `err != nil` is true for it, so the
+// error path runs (or a method call on it dereferences nil).
+func (a *analysis) typedNil(st facts, r *ssa.Return) {
+	for i, op := range r.Results {
+		mi, ok := op.(*ssa.MakeInterface)
+		if !ok || !nilable(mi.X.Type()) || types.IsInterface(mi.X.Type()) {
+			continue
+		}
+		s := a.stateOf(st, mi.X, constCtx{before: r.Pos()})
+		if !s.Kind.MayBeNil() {
+			continue
+		}
+		a.emit(Finding{Category: "typed-nil", Shape: ShapeReturn, Pos: r.Pos(), Arg: i, State: s,
+			Detail: fmt.Sprintf("a nil %s is a non-nil %s",
+				types.TypeString(mi.X.Type(), types.RelativeTo(a.fn.Pkg.Pkg)),
+				types.TypeString(mi.Type(), types.RelativeTo(a.fn.Pkg.Pkg)))})
+	}
 }

@@ -29,6 +29,7 @@ var what = map[string]string{
 	"nil-interface-call": "nil interface method call",
 	"nil-map-write":      "nil map write",
 	"nil-chan-close":     "close of nil channel",
+	"typed-nil":          "nil pointer in non-nil interface",
 }
 
 // Reporter collects the diagnostics of one package.
@@ -145,6 +146,11 @@ func locate(file *ast.File, f flow.Finding) (node ast.Node, operand ast.Expr) {
 				}
 				return nil, nil
 			}
+		case *ast.ReturnStmt:
+			if f.Shape == flow.ShapeReturn && f.Arg < len(n.Results) {
+				return n.Results[f.Arg], n.Results[f.Arg]
+			}
+			return nil, nil
 		case *ast.AssignStmt:
 			// A store: `*p = v` (the position is the assignment's).
 			for _, lhs := range n.Lhs {
