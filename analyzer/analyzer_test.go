@@ -12,7 +12,7 @@ import (
 var testdata, _ = filepath.Abs(filepath.Join("..", "testdata"))
 
 func TestAnalyzer(t *testing.T) {
-	analysistest.Run(t, testdata, analyzer.Analyzer, "basic", "sinks", "sources", "guards", "typednil")
+	analysistest.Run(t, testdata, analyzer.Analyzer, "basic", "sinks", "sources", "guards", "typednil", "precision")
 }
 
 // TestCrossPackage runs with facts: summaries and field evidence of

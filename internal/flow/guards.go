@@ -47,6 +47,18 @@ func (a *analysis) refine(st facts, cond ssa.Value, branch bool) bool {
 		}
 	case *ssa.Extract:
 		return a.refineOK(st, c, branch)
+	case *ssa.Call:
+		// if isValid(u) { ... }: a predicate true only for non-nil u.
+		if obj, _, ok := testifyNotNil(c.Common()); ok && branch {
+			a.set(st, obj, nilstate.NonNilState)
+		}
+		if sum := a.calleeSummary(c.Common()); sum != nil && branch {
+			for i, arg := range c.Common().Args {
+				if i < len(sum.Params) && sum.Params[i].NonNilIfTrue {
+					a.set(st, arg, nilstate.NonNilState)
+				}
+			}
+		}
 	case *ssa.Phi:
 		// `ok := p != nil && q != nil` merges into a φ of bools; each
 		// operand's edge already refined its own block. Nothing more here.

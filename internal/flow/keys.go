@@ -36,6 +36,11 @@ type constKey struct {
 	typ   string
 }
 
+type tupleKey struct {
+	tuple ssa.Value
+	index int
+}
+
 // current marks a load as current for its path (see above).
 type current struct{ load ssa.Value }
 
@@ -66,6 +71,10 @@ func (a *analysis) computeKey(v ssa.Value) any {
 				}
 			}
 		}
+	case *ssa.Extract:
+		// Keyed by its tuple, so that a fact learned from the tuple's ok
+		// before the extract is defined (for x := range ch) survives it.
+		return tupleKey{v.Tuple, v.Index}
 	case *ssa.Lookup:
 		if !v.CommaOk {
 			if _, ok := v.X.Type().Underlying().(*types.Map); ok {

@@ -27,3 +27,27 @@ func noReturnInvoke(c *ssa.CallCommon) bool {
 	}
 	return false
 }
+
+// testifyNotNil reports whether c is testify's NotNil and returns the
+// checked object: require.NotNil stops the test when it is nil and
+// assert.NotNil returns false. Both look through the interface with
+// reflection (a nil *T in the any is nil to them), which inference
+// cannot follow.
+func testifyNotNil(c *ssa.CallCommon) (obj ssa.Value, stops bool, ok bool) {
+	callee := c.StaticCallee()
+	if callee == nil || callee.Name() != "NotNil" || callee.Pkg == nil || len(c.Args) < 2 {
+		return nil, false, false
+	}
+	switch callee.Pkg.Pkg.Path() {
+	case "github.com/stretchr/testify/require":
+		stops = true
+	case "github.com/stretchr/testify/assert":
+	default:
+		return nil, false, false
+	}
+	obj = c.Args[1]
+	if mi, ok := obj.(*ssa.MakeInterface); ok {
+		obj = mi.X
+	}
+	return obj, stops, true
+}

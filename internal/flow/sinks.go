@@ -21,6 +21,11 @@ func (a *analysis) transfer(st facts, b *ssa.BasicBlock) facts {
 			// about its previous incarnation no longer hold.
 			if _, isPhi := v.(*ssa.Phi); !isPhi && a.key(v) == ssa.Value(v) {
 				delete(st, v)
+				if t, ok := v.Type().(*types.Tuple); ok {
+					for i := 0; i < t.Len(); i++ {
+						delete(st, tupleKey{v, i})
+					}
+				}
 			}
 		}
 		switch instr := instr.(type) {
@@ -156,6 +161,10 @@ func (a *analysis) call(st facts, instr ssa.Instruction, c *ssa.CallCommon) {
 		sink(c.Value, Finding{Category: "nil-call", Shape: ShapeCall})
 	}
 	callee := c.StaticCallee()
+	if obj, stops, ok := testifyNotNil(c); ok && stops {
+		a.set(st, obj, nilstate.NonNilState)
+		return
+	}
 	if callee != nil && len(c.Args) > 0 && isValueMethodWrapper(callee) {
 		// p.M() with a value receiver copies *p: a nil p panics.
 		sink(c.Args[0], Finding{Category: "nil-deref", Shape: ShapeCall,
@@ -167,6 +176,13 @@ func (a *analysis) call(st facts, instr ssa.Instruction, c *ssa.CallCommon) {
 		return
 	}
 	isMethod := callee.Signature.Recv() != nil
+	defer func() {
+		for i, arg := range c.Args {
+			if i < len(sum.Params) && sum.Params[i].NonNilAfter {
+				a.set(st, arg, nilstate.NonNilState) // the call returned
+			}
+		}
+	}()
 	for i, arg := range c.Args {
 		if i >= len(sum.Params) || sum.Params[i].Kind != summary.ParamDerefs {
 			continue

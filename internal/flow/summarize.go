@@ -87,17 +87,65 @@ func (a *analysis) summarize() *summary.Summary {
 	}
 
 	checked := a.nilChecked()
+	isPredicate := n == 1 && isBool(results.At(0).Type())
 	for i, p := range a.fn.Params {
 		if !nilable(p.Type()) {
 			continue
 		}
 		if checked[p] {
-			sum.Params[i] = summary.Param{Kind: summary.ParamNilSafe}
+			sum.Params[i] = summary.Param{Kind: summary.ParamNilSafe,
+				NonNilAfter:  a.nonNilAtReturns(p),
+				NonNilIfTrue: isPredicate && a.trueOnlyIfNonNil(p)}
 		} else if at, ok := a.paramDeref[p]; ok {
 			sum.Params[i] = summary.Param{Kind: summary.ParamDerefs, At: at}
 		}
 	}
 	return sum
+}
+
+// nonNilAtReturns reports whether p is known non-nil wherever the
+// function returns: it does not return for a nil p.
+func (a *analysis) nonNilAtReturns(p *ssa.Parameter) bool {
+	for _, r := range a.returns {
+		if a.stateOf(r.facts, p, constCtx{}).Kind != nilstate.NonNil {
+			return false
+		}
+	}
+	return len(a.returns) > 0
+}
+
+// trueOnlyIfNonNil reports whether every return of true (or of a value
+// that is not the constant false) happens where p is non-nil. A result
+// computed by && is a φ whose operands are checked on their own edges.
+func (a *analysis) trueOnlyIfNonNil(p *ssa.Parameter) bool {
+	for _, r := range a.returns {
+		op := r.ops[0]
+		if isFalse(op) || a.stateOf(r.facts, p, constCtx{}).Kind == nilstate.NonNil {
+			continue
+		}
+		phi, ok := op.(*ssa.Phi)
+		if !ok {
+			return false
+		}
+		for i, v := range phi.Edges {
+			if isFalse(v) {
+				continue
+			}
+			pred := phi.Block().Preds[i]
+			edge := a.out[pred.Index]
+			if edge == nil {
+				continue
+			}
+			edge = edge.clone()
+			if !a.refineEdge(edge, pred, phi.Block()) {
+				continue
+			}
+			if a.stateOf(edge, p, constCtx{}).Kind != nilstate.NonNil {
+				return false
+			}
+		}
+	}
+	return len(a.returns) > 0
 }
 
 // nilChecked lists the parameters the function compares against nil:

@@ -50,6 +50,12 @@ const (
 type Param struct {
 	Kind ParamKind
 	At   nilstate.Step // the dereference (ParamDerefs)
+	// NonNilAfter: the function returns only if the argument is non-nil
+	// (mustNotBeNil(u), an assertion helper).
+	NonNilAfter bool
+	// NonNilIfTrue: the function's bool result is true only if the
+	// argument is non-nil (isValid(u)).
+	NonNilIfTrue bool
 }
 
 // Summary is what callers learn about a function.
@@ -90,7 +96,7 @@ func (s *Summary) Interesting() bool {
 		}
 	}
 	for _, p := range s.Params {
-		if p.Kind != ParamUnknown {
+		if p.Kind != ParamUnknown || p.NonNilAfter || p.NonNilIfTrue {
 			return true
 		}
 	}
@@ -105,10 +111,21 @@ func (s *Summary) String() string {
 		}
 	}
 	for i, p := range s.Params {
-		if p.Kind == ParamDerefs {
-			fmt.Fprintf(&b, "p%d=derefs ", i)
-		} else if p.Kind == ParamNilSafe {
-			fmt.Fprintf(&b, "p%d=nilsafe ", i)
+		var flags []string
+		switch p.Kind {
+		case ParamDerefs:
+			flags = append(flags, "derefs")
+		case ParamNilSafe:
+			flags = append(flags, "nilsafe")
+		}
+		if p.NonNilAfter {
+			flags = append(flags, "nonnil-after")
+		}
+		if p.NonNilIfTrue {
+			flags = append(flags, "nonnil-if-true")
+		}
+		if len(flags) > 0 {
+			fmt.Fprintf(&b, "p%d=%s ", i, strings.Join(flags, "+"))
 		}
 	}
 	return strings.TrimSpace(b.String())

@@ -1,0 +1,169 @@
+// Package precision: where other nil checkers drown users in false
+// positives. Correlated guards, helper predicates, assertion helpers,
+// container elements, closures, generics, channels.
+package precision
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+type User struct {
+	Name  string
+	Email *string
+}
+
+func lookup(m map[string]*User, k string) *User {
+	if u, ok := m[k]; ok {
+		return u
+	}
+	return nil
+}
+
+// --- helper predicates and assertion helpers (summaries) ---
+
+func IsValid(u *User) bool { // want IsValid:"nilsentry\\(p0=nilsafe\\+nonnil-if-true\\)"
+	return u != nil && u.Name != ""
+}
+
+func MustNotBeNil(u *User) { // want MustNotBeNil:"nilsentry\\(p0=nilsafe\\+nonnil-after\\)"
+	if u == nil {
+		panic("nil user")
+	}
+}
+
+func predicate(m map[string]*User) string {
+	u := lookup(m, "a")
+	if !IsValid(u) {
+		return ""
+	}
+	return u.Name
+}
+
+func predicateTrueBranch(m map[string]*User) string {
+	u := lookup(m, "a")
+	if IsValid(u) {
+		return u.Name
+	}
+	return ""
+}
+
+func assertion(m map[string]*User) string {
+	u := lookup(m, "a")
+	MustNotBeNil(u)
+	return u.Name
+}
+
+func testifyRequire(t *testing.T, m map[string]*User) string {
+	u := lookup(m, "a")
+	require.NotNil(t, u)
+	return u.Name
+}
+
+func testifyAssert(t *testing.T, m map[string]*User) string {
+	u := lookup(m, "a")
+	if assert.NotNil(t, u) {
+		return u.Name
+	}
+	return ""
+}
+
+// --- correlated guards ---
+
+func checksSplitOverTwoIfs(m map[string]*User, strict bool) string {
+	u := lookup(m, "a")
+	if u == nil && strict {
+		return ""
+	}
+	if u == nil {
+		return "none"
+	}
+	return u.Name
+}
+
+func exhaustiveSwitch(m map[string]*User) string {
+	u := lookup(m, "a")
+	switch {
+	case u == nil:
+		return ""
+	case u.Name == "":
+		return "anonymous"
+	default:
+		return u.Name
+	}
+}
+
+// --- container elements are not evidence by themselves ---
+
+func sliceElements(users []*User) int {
+	n := 0
+	for _, u := range users {
+		n += len(u.Name)
+	}
+	return n + len(users[0].Name)
+}
+
+func mapRangeValues(m map[string]*User) int {
+	n := 0
+	for _, u := range m {
+		n += len(u.Name)
+	}
+	return n
+}
+
+func elementStoredNil(users []*User) string {
+	users[0] = nil
+	return users[0].Name // an element the code set to nil: not tracked (documented gap)
+}
+
+// --- closures and generics ---
+
+func closureResult(m map[string]*User) string {
+	get := func(k string) *User { return lookup(m, k) }
+	return get("a").Name // want `nil dereference: get\("a"\) may be nil here \(lookup returns nil at precision.go:22; returned by func literal at precision.go:124\)`
+}
+
+func closureCapturedGuard(m map[string]*User) func() string {
+	u := lookup(m, "a")
+	if u == nil {
+		return func() string { return "" }
+	}
+	return func() string { return u.Name } // captured after the check: no evidence inside the literal
+}
+
+func Find[T any](xs []*T, keep func(*T) bool) *T { // want Find:"nilsentry\\(r0=maybenil p1=derefs\\)"
+	for _, x := range xs {
+		if keep(x) {
+			return x
+		}
+	}
+	return nil
+}
+
+func generic(users []*User) string {
+	u := Find(users, func(u *User) bool { return u.Name == "a" })
+	return u.Name // want `nil dereference: u may be nil here \(Find returns nil at precision.go:142\)`
+}
+
+func genericChecked(users []*User) string {
+	if u := Find(users, func(u *User) bool { return u.Name == "a" }); u != nil {
+		return u.Name
+	}
+	return ""
+}
+
+// --- channels ---
+
+func receive(ch chan *User) string {
+	u := <-ch // a plain receive is not evidence: senders decide
+	return u.Name
+}
+
+func receiveClosed(ch chan *User) string {
+	for u := range ch {
+		return u.Name
+	}
+	return ""
+}
