@@ -30,11 +30,3 @@ pointer, *p, indexing a nil pointer to array, calling a nil func value or a
 method on a nil interface, writing to a nil map, closing a nil channel,
 calling a method that dereferences its nil receiver) when the code gives
 evidence that the operand may be nil on some path and no check guards it.`
-
-// debug reports functions whose analysis was skipped (budget exceeded or
-// internal error) as diagnostics, so degradation can be found.
-var debug bool
-
-func init() {
-	Analyzer.Flags.BoolVar(&debug, "degraded", false, "report functions whose analysis was skipped (budget exceeded, internal error), and why")
-}

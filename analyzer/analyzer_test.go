@@ -4,6 +4,9 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/nilsentry/nilsentry/analyzer"
 	"golang.org/x/tools/go/analysis/analysistest"
 )
@@ -12,11 +15,37 @@ import (
 var testdata, _ = filepath.Abs(filepath.Join("..", "testdata"))
 
 func TestAnalyzer(t *testing.T) {
-	analysistest.Run(t, testdata, analyzer.Analyzer, "basic", "sinks", "sources", "guards", "typednil", "precision")
+	analysistest.Run(t, testdata, analyzer.Analyzer, "basic", "sinks", "sources", "guards", "typednil", "precision", "suppress")
 }
 
 // TestCrossPackage runs with facts: summaries and field evidence of
 // package store reach package api.
 func TestCrossPackage(t *testing.T) {
 	analysistest.Run(t, testdata, analyzer.Analyzer, "xpkg/store", "xpkg/api")
+}
+
+// TestSettings checks the flags that select what is reported.
+func TestSettings(t *testing.T) {
+	set := func(name, value string) {
+		t.Helper()
+		old := analyzer.Analyzer.Flags.Lookup(name).Value.String()
+		require.NoError(t, analyzer.Analyzer.Flags.Set(name, value))
+		t.Cleanup(func() { _ = analyzer.Analyzer.Flags.Set(name, old) })
+	}
+	t.Run("exclude silences a package", func(t *testing.T) {
+		set("exclude", "^settings/excluded$")
+		// settings/excluded has a finding and no expectation: if exclude
+		// failed, the finding would be unexpected.
+		analysistest.Run(t, testdata, analyzer.Analyzer, "settings/excluded")
+	})
+	t.Run("generated files are reported on request", func(t *testing.T) {
+		set("generated", "true")
+		set("include", "^settings/generated$")
+		analysistest.Run(t, testdata, analyzer.Analyzer, "settings/generated")
+	})
+	t.Run("bad pattern is a flag error", func(t *testing.T) {
+		err := analyzer.Analyzer.Flags.Set("include", "(")
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), "not a valid regular expression")
+	})
 }

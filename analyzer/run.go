@@ -22,7 +22,7 @@ func run(pass *analysis.Pass) (any, error) {
 	ssainput := pass.ResultOf[buildssa.Analyzer].(*buildssa.SSA)
 	env := &env{pass: pass, local: make(map[*ssa.Function]*summary.Summary)}
 	env.fields = flow.FieldEvidence(ssainput.SrcFuncs, env.Where)
-	rep := report.New(pass)
+	rep := report.New(pass, report.Filter{Generated: settings.Generated, Tests: settings.Tests})
 
 	var findings []flow.Finding
 	uses := make(map[*types.Var]summary.FieldUses)
@@ -30,7 +30,7 @@ func run(pass *analysis.Pass) (any, error) {
 		results := analyzeSCC(scc, env)
 		for i, fn := range scc {
 			res := results[i]
-			if res.Degraded != "" && debug {
+			if res.Degraded != "" && settings.Degraded {
 				pass.Reportf(fn.Pos(), "nilsentry: %s skipped: %s", fn.Name(), res.Degraded)
 			}
 			findings = append(findings, res.Findings...)
@@ -57,7 +57,9 @@ func run(pass *analysis.Pass) (any, error) {
 			pass.ExportObjectFact(f, &summary.FieldFact{Ev: summary.StripPos(ev), Uses: uses[f]})
 		}
 	}
-	rep.Flush()
+	if settings.reports(pass.Pkg.Path()) {
+		rep.Flush()
+	}
 	return nil, nil
 }
 

@@ -12,6 +12,7 @@ import (
 	"go/token"
 	"go/types"
 	"sort"
+	"strings"
 
 	"github.com/nilsentry/nilsentry/internal/flow"
 	"github.com/nilsentry/nilsentry/internal/nilstate"
@@ -34,13 +35,20 @@ var what = map[string]string{
 
 // Reporter collects the diagnostics of one package.
 type Reporter struct {
-	pass  *analysis.Pass
-	diags []analysis.Diagnostic
-	seen  map[token.Pos]bool
+	pass   *analysis.Pass
+	filter Filter
+	diags  []analysis.Diagnostic
+	seen   map[token.Pos]bool
 }
 
-func New(pass *analysis.Pass) *Reporter {
-	return &Reporter{pass: pass, seen: make(map[token.Pos]bool)}
+// Filter says which files get reports; facts are computed for all.
+type Filter struct {
+	Generated bool // report in generated files (// Code generated ... DO NOT EDIT.)
+	Tests     bool // report in _test.go files
+}
+
+func New(pass *analysis.Pass, filter Filter) *Reporter {
+	return &Reporter{pass: pass, filter: filter, seen: make(map[token.Pos]bool)}
 }
 
 // Add words a finding. Findings whose syntax cannot be found (code the
@@ -84,8 +92,24 @@ func (r *Reporter) Add(f flow.Finding) {
 	r.diags = append(r.diags, d)
 }
 
-// Flush reports the collected diagnostics in source order.
+// Flush applies the file filter and the ignore directives, and reports
+// what remains in source order.
 func (r *Reporter) Flush() {
+	sup := collectSuppressions(r.pass)
+	kept := r.diags[:0]
+	for _, d := range r.diags {
+		if !sup.suppress(r.pass.Fset, d) {
+			kept = append(kept, d)
+		}
+	}
+	r.diags = append(kept, sup.problems(r.pass.Files)...)
+	kept = r.diags[:0]
+	for _, d := range r.diags {
+		if f := r.fileOf(d.Pos); f != nil && r.wanted(f) {
+			kept = append(kept, d)
+		}
+	}
+	r.diags = kept
 	sort.SliceStable(r.diags, func(i, j int) bool {
 		if r.diags[i].Pos != r.diags[j].Pos {
 			return r.diags[i].Pos < r.diags[j].Pos
@@ -175,4 +199,14 @@ func isNilLiteral(e ast.Expr) bool {
 		return len(e.Args) == 1 && isNilLiteral(e.Args[0])
 	}
 	return false
+}
+
+func (r *Reporter) wanted(f *ast.File) bool {
+	if !r.filter.Generated && ast.IsGenerated(f) {
+		return false
+	}
+	if !r.filter.Tests && strings.HasSuffix(r.pass.Fset.File(f.FileStart).Name(), "_test.go") {
+		return false
+	}
+	return true
 }

@@ -1,0 +1,7 @@
+// Package excluded has a finding that -exclude silences.
+package excluded
+
+func f() int {
+	var p *int
+	return *p
+}
