@@ -78,6 +78,10 @@ main() {
 	printf 'module\ttool\trun\twall_s\tcpu_s\tgo_rss_kib\ttool_rss_kib\ttool_cpu_s\tprocs\tfindings\tunexpected\trc\n' >"$tsv"
 	: >"$lines"
 	local started=$SECONDS m name t i k out
+	LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')
+	if awk -v l="${LOAD_BEFORE%% *}" -v n="$(nproc)" 'BEGIN {exit !(l+0 > n/2)}'; then
+		log "warning: load average $LOAD_BEFORE on $(nproc) cores; timings will be noisy"
+	fi
 	local -a tools order
 	read -r -a tools <<<"$TOOLS"
 
@@ -131,6 +135,7 @@ report() {
 	echo "- $(go version | cut -d' ' -f3-); nilsentry $(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo '?');" \
 		"nilness $NILNESS_VERSION; NilAway $NILAWAY_VERSION ($NILAWAY_FLAGS -include-pkgs=<module>)"
 	echo "- driver: go vet -vettool, warm build cache, analysis re-run every time; median of $RUNS alternating runs"
+	echo "- load average (1/5/15 min) before: ${LOAD_BEFORE:-?}; after: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
 	echo
 	echo "| module | kLOC | tool | wall s | CPU s | ms/kLOC | peak RSS MiB | findings | per 10k lines | notes |"
 	echo "|---|--:|---|--:|--:|--:|--:|--:|--:|---|"
@@ -179,4 +184,4 @@ report() {
 	echo "findings: \`file:line:col:\` diagnostics of run 1 (raw in findings/<module>/<tool>.txt)."
 }
 
-main "$@"
+main "$@"; exit $?

@@ -1,0 +1,146 @@
+#!/usr/bin/env bash
+# scripts/realworld.sh (make realworld): the zero-crash and determinism gate.
+#
+# Builds nilsentry and runs it over real code, standalone (nilsentry <pattern>)
+# and as go vet -vettool, twice each. Fails if any run
+#   - prints a panic, a goroutine stack, "fatal error:" or "internal error";
+#   - exits other than 0/3 (standalone) or 0/1 with nothing but findings (go vet);
+#   - prints anything besides findings and their Related/continuation lines;
+#   - gives findings that differ between its two runs (non-determinism),
+# and if the standalone and the go vet findings differ.
+#
+# Environment:
+#   REALWORLD_SET    ci (default: std and x/tools v0.52.0), full (the bench set:
+#                    std x-tools prometheus go-ethereum), or an explicit list of
+#                    names / module@version
+#   REALWORLD_MODES  standalone vet (default: both)
+#   REALWORLD_RUNS   runs per mode (default 2; determinism is checked across them)
+#   REALWORLD_FLAGS  extra nilsentry flags (for example a debug flag)
+#   REALWORLD_NILSENTRY  use this nilsentry binary instead of building one
+#   BENCH_DIR        work directory (default .bench/); outputs in $BENCH_DIR/realworld/
+#
+# Each go vet run salts the vet tool's build ID (see scripts/lib/common.sh), so
+# both runs really analyze every package instead of replaying go vet's cache.
+
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+
+case ${REALWORLD_SET:-ci} in
+ci) SET=$CI_SET ;;
+full) SET=$FULL_SET ;;
+*) SET=$REALWORLD_SET ;;
+esac
+MODES=${REALWORLD_MODES:-standalone vet}
+RUNS=${REALWORLD_RUNS:-2}
+FLAGS=${REALWORLD_FLAGS:-}
+NILSENTRY=$BIN/nilsentry
+OUT=$BENCH_DIR/realworld
+CRASH_RE="$CRASH_RE|^fatal error:"
+
+# Benign stderr noise: module downloads on a cold module cache.
+not_noise() { grep -v '^go: downloading ' || true; }
+
+FAILURES=()
+fail() { FAILURES+=("$1"); log "FAIL: $1"; }
+
+# run_one MODULE MODE RUN: one run; writes $OUT/<module>/<mode>.<run>.{stdout,stderr,time,rc,findings}.
+run_one() {
+	local m=$1 mode=$2 i=$3 name dir pat out rc
+	name=$(module_name "$m"); dir=$(module_dir "$m"); pat=$(module_pattern "$m")
+	out=$OUT/$name/$mode.$i
+	mkdir -p "$OUT/$name"; rm -f "$out".*
+	# shellcheck disable=SC2086 # FLAGS are words on purpose
+	case $mode in
+	standalone)
+		(cd "$dir" && /usr/bin/time -q -o "$out.time" -f 'BENCHGO %e %M' \
+			"$NILSENTRY" $FLAGS "$pat" >"$out.stdout" 2>"$out.stderr") && rc=0 || rc=$?
+		;;
+	vet)
+		(cd "$dir" && BENCH_NONCE="realworld-$i-$$-$(date +%s%N)" BENCH_RSS_LOG=$out.rss \
+			/usr/bin/time -q -o "$out.time" -f 'BENCHGO %e %M' \
+			go vet -vettool="$BIN/vet-nilsentry" $FLAGS "$pat" >"$out.stdout" 2>"$out.stderr") && rc=0 || rc=$?
+		;;
+	*) die "unknown mode $mode" ;;
+	esac
+	echo "$rc" >"$out.rc"
+	# go vet prints findings on stderr, the standalone checker on stdout: check both.
+	cat "$out.stderr" "$out.stdout" >"$out.all"
+	grep -E "$LOC_RE" "$out.all" | LC_ALL=C sort >"$out.findings" || true
+
+	local what="$name $mode run $i" nf other wall rss
+	nf=$(grep -cE "$DIAG_RE" "$out.all" || true)
+	other=$(unexpected_lines "$out.all" | not_noise | wc -l)
+	wall=$(awk '$1=="BENCHGO" {print $2}' "$out.time")
+	if [ -s "$out.rss" ]; then # go vet: the largest nilsentry process
+		rss=$(awk '$1=="BENCHRSS" && $3>m {m=$3} END {printf "%.0f", m/1024}' "$out.rss")
+	else
+		rss=$(awk '$1=="BENCHGO" {printf "%.0f", $3/1024}' "$out.time")
+	fi
+	log "$what: exit $rc, $nf findings, ${wall:-?}s, peak nilsentry RSS ${rss}MiB"
+	printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$name" "$mode" "$i" "$rc" "$nf" "${wall:-?}" "$rss" >>"$OUT/summary.md"
+
+	if grep -qE "$CRASH_RE" "$out.all"; then
+		fail "$what: crash output: $(grep -hE "$CRASH_RE" "$out.all" | head -1)"
+	fi
+	case $mode:$rc in
+	standalone:0 | standalone:3 | vet:0) ;;
+	vet:1) [ "$nf" -gt 0 ] || fail "$what: go vet exit 1 without findings" ;;
+	*) fail "$what: exit status $rc" ;;
+	esac
+	if [ "$other" != 0 ]; then
+		fail "$what: $other unexpected output lines, first: $(unexpected_lines "$out.all" | not_noise | head -1)"
+	fi
+	if [ "$mode" = vet ] && [ -s "$out.rss" ] && awk '$1=="BENCHRSS" && $4!=0 && $4!=1 {bad=1} END {exit !bad}' "$out.rss"; then
+		fail "$what: a vet tool process exited with $(awk '$1=="BENCHRSS" && $4!=0 && $4!=1 {print $4; exit}' "$out.rss")"
+	fi
+}
+
+main() {
+	need_time
+	local started=$SECONDS m name mode i
+	rm -rf "$OUT"; mkdir -p "$OUT"
+	if [ -n "${REALWORLD_NILSENTRY:-}" ]; then
+		NILSENTRY=$(cd "$(dirname "$REALWORLD_NILSENTRY")" && pwd)/$(basename "$REALWORLD_NILSENTRY")
+		[ -x "$NILSENTRY" ] || die "REALWORLD_NILSENTRY=$REALWORLD_NILSENTRY is not executable"
+		make_wrapper nilsentry "$NILSENTRY"
+	else
+		build_nilsentry
+	fi
+	{
+		echo "| module | mode | run | exit | findings | wall s | peak RSS MiB |"
+		echo "|---|---|--:|--:|--:|--:|--:|"
+	} >"$OUT/summary.md"
+	for m in $SET; do
+		fetch_module "$m"
+		name=$(module_name "$m")
+		for mode in $MODES; do
+			for ((i = 1; i <= RUNS; i++)); do run_one "$m" "$mode" "$i"; done
+			for ((i = 2; i <= RUNS; i++)); do
+				if ! diff -q "$OUT/$name/$mode.1.findings" "$OUT/$name/$mode.$i.findings" >/dev/null; then
+					fail "$name $mode: findings of run 1 and run $i differ (non-deterministic):"
+					diff "$OUT/$name/$mode.1.findings" "$OUT/$name/$mode.$i.findings" | head -10 >&2 || true
+				fi
+			done
+		done
+		# The two drivers must agree on the findings (the standalone checker does
+		# not print Related lines, so compare finding lines only): a difference
+		# means facts that do not survive go vet's serialization, or order dependence.
+		if [[ " $MODES " == *" standalone "* && " $MODES " == *" vet "* ]]; then
+			grep -E "$DIAG_RE" "$OUT/$name/standalone.1.findings" >"$OUT/$name/standalone.diag" || true
+			grep -E "$DIAG_RE" "$OUT/$name/vet.1.findings" >"$OUT/$name/vet.diag" || true
+			if ! diff -q "$OUT/$name/standalone.diag" "$OUT/$name/vet.diag" >/dev/null; then
+				fail "$name: standalone and go vet findings differ ($(wc -l <"$OUT/$name/standalone.diag") vs $(wc -l <"$OUT/$name/vet.diag")):"
+				diff "$OUT/$name/standalone.diag" "$OUT/$name/vet.diag" | head -10 >&2 || true
+			fi
+		fi
+	done
+	cat "$OUT/summary.md"
+	echo
+	if [ ${#FAILURES[@]} -ne 0 ]; then
+		printf 'realworld: FAIL (%d problems) in %ds:\n' "${#FAILURES[@]}" $((SECONDS - started))
+		printf '  - %s\n' "${FAILURES[@]}"
+		exit 1
+	fi
+	printf 'realworld: ok (%s; modes: %s; %d runs each) in %ds\n' "$SET" "$MODES" "$RUNS" $((SECONDS - started))
+}
+
+main "$@"; exit $?
