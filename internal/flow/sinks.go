@@ -19,7 +19,7 @@ func (a *analysis) transfer(st facts, b *ssa.BasicBlock) facts {
 		if v, ok := instr.(ssa.Value); ok && len(st) > 0 {
 			// A value defined again (in a loop) is a new value: facts
 			// about its previous incarnation no longer hold.
-			if _, isPhi := v.(*ssa.Phi); !isPhi && a.key(v) == ssa.Value(v) {
+			if _, isPhi := v.(*ssa.Phi); !isPhi && a.key(v) == v {
 				delete(st, v)
 				if t, ok := v.Type().(*types.Tuple); ok {
 					for i := 0; i < t.Len(); i++ {

@@ -47,11 +47,12 @@ func (a *analysis) summarize() *summary.Summary {
 			}
 			if ev == nil {
 				firstNil = r
-				if isNilConst(r.ops[i]) {
+				switch {
+				case isNilConst(r.ops[i]):
 					ev = nilstate.NewEvidence(a.step(r.pos, name+" returns nil"))
-				} else if s.Ev.Len() == 1 && s.Ev.Origin().What == name+" returns nil" {
+				case s.Ev.Len() == 1 && s.Ev.Origin().What == name+" returns nil":
 					ev = s.Ev // through the result slot of a function with defers
-				} else {
+				default:
 					ev = s.Ev.Then(a.step(r.pos, "returned by "+name))
 				}
 			}

@@ -96,20 +96,19 @@ func (r *Reporter) Add(f flow.Finding) {
 // what remains in source order.
 func (r *Reporter) Flush() {
 	sup := collectSuppressions(r.pass)
-	kept := r.diags[:0]
+	var kept []analysis.Diagnostic
 	for _, d := range r.diags {
 		if !sup.suppress(r.pass.Fset, d) {
 			kept = append(kept, d)
 		}
 	}
-	r.diags = append(kept, sup.problems(r.pass.Files)...)
-	kept = r.diags[:0]
-	for _, d := range r.diags {
+	kept = append(kept, sup.problems()...)
+	r.diags = r.diags[:0]
+	for _, d := range kept {
 		if f := r.fileOf(d.Pos); f != nil && r.wanted(f) {
-			kept = append(kept, d)
+			r.diags = append(r.diags, d)
 		}
 	}
-	r.diags = kept
 	sort.SliceStable(r.diags, func(i, j int) bool {
 		if r.diags[i].Pos != r.diags[j].Pos {
 			return r.diags[i].Pos < r.diags[j].Pos

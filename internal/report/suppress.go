@@ -1,7 +1,6 @@
 package report
 
 import (
-	"go/ast"
 	"go/token"
 	"strings"
 
@@ -64,7 +63,7 @@ func (s suppressions) suppress(fset *token.FileSet, d analysis.Diagnostic) bool 
 }
 
 // problems reports directives without a reason or that silenced nothing.
-func (s suppressions) problems(files []*ast.File) []analysis.Diagnostic {
+func (s suppressions) problems() []analysis.Diagnostic {
 	var out []analysis.Diagnostic
 	for _, lines := range s {
 		for _, dir := range lines {
