@@ -28,7 +28,9 @@ func TestCrossPackage(t *testing.T) {
 func TestSettings(t *testing.T) {
 	set := func(name, value string) {
 		t.Helper()
-		old := analyzer.Analyzer.Flags.Lookup(name).Value.String()
+		f := analyzer.Analyzer.Flags.Lookup(name)
+		require.NotNil(t, f, "flag %s", name)
+		old := f.Value.String()
 		require.NoError(t, analyzer.Analyzer.Flags.Set(name, value))
 		t.Cleanup(func() { _ = analyzer.Analyzer.Flags.Set(name, old) })
 	}

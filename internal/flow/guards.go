@@ -52,6 +52,9 @@ func (a *analysis) refine(st facts, cond ssa.Value, branch bool) bool {
 		if obj, _, ok := testifyNotNil(c.Common()); ok && branch {
 			a.set(st, obj, nilstate.NonNilState)
 		}
+		if err, _, ok := testifyNoError(c.Common()); ok && branch {
+			return a.assume(st, err, true, c.Pos())
+		}
 		if sum := a.calleeSummary(c.Common()); sum != nil && branch {
 			for i, arg := range c.Common().Args {
 				if i < len(sum.Params) && sum.Params[i].NonNilIfTrue {

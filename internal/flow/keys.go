@@ -112,7 +112,8 @@ func (a *analysis) path(addr ssa.Value) (pathKey, bool) {
 	switch addr := addr.(type) {
 	case *ssa.FieldAddr:
 		return pathKey{a.ident(addr.X), addr.Field}, true
-	case *ssa.Global, *ssa.Alloc:
+	case *ssa.Global, *ssa.Alloc, *ssa.FreeVar:
+		// A captured variable is a FreeVar holding its address.
 		return pathKey{addr, -1}, true
 	}
 	return pathKey{}, false

@@ -2,6 +2,7 @@ package flow
 
 import (
 	"go/types"
+	"slices"
 
 	"golang.org/x/tools/go/ssa"
 )
@@ -28,14 +29,25 @@ func noReturnInvoke(c *ssa.CallCommon) bool {
 	return false
 }
 
-// testifyNotNil reports whether c is testify's NotNil and returns the
-// checked object: require.NotNil stops the test when it is nil and
-// assert.NotNil returns false. Both look through the interface with
-// reflection (a nil *T in the any is nil to them), which inference
-// cannot follow.
+// testifyNotNil reports whether c is testify's NotNil (or Error, which
+// asserts a non-nil error) and returns the checked object: require.X
+// stops the test when it is nil and assert.X returns false. Both look
+// through the interface with reflection (a nil *T in the any is nil to
+// them), which inference cannot follow.
 func testifyNotNil(c *ssa.CallCommon) (obj ssa.Value, stops bool, ok bool) {
+	return testify(c, "NotNil", "Error")
+}
+
+// testifyNoError is testify's NoError: after require.NoError(t, err) (or
+// in the true branch of assert.NoError), err is nil, so results that are
+// nil only with an error are not.
+func testifyNoError(c *ssa.CallCommon) (err ssa.Value, stops bool, ok bool) {
+	return testify(c, "NoError")
+}
+
+func testify(c *ssa.CallCommon, names ...string) (obj ssa.Value, stops bool, ok bool) {
 	callee := c.StaticCallee()
-	if callee == nil || callee.Name() != "NotNil" || callee.Pkg == nil || len(c.Args) < 2 {
+	if callee == nil || callee.Pkg == nil || len(c.Args) < 2 || !slices.Contains(names, callee.Name()) {
 		return nil, false, false
 	}
 	switch callee.Pkg.Pkg.Path() {

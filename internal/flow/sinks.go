@@ -51,6 +51,10 @@ func (a *analysis) transfer(st facts, b *ssa.BasicBlock) facts {
 			a.store(st, instr)
 		case *ssa.MapUpdate:
 			a.sink(st, instr, instr.Map, Finding{Category: "nil-map-write", Shape: ShapeMapIndex})
+			if nilable(instr.Value.Type()) {
+				// m[k] = v: a later m[k] reads v.
+				st[lookupKey{a.ident(instr.Map), a.operandKey(instr.Key)}] = a.stateOf(st, instr.Value, constCtx{before: instr.Pos()})
+			}
 		case *ssa.Alloc:
 			a.alloc(st, instr)
 		case *ssa.Call:
@@ -160,18 +164,25 @@ func (a *analysis) call(st facts, instr ssa.Instruction, c *ssa.CallCommon) {
 	default:
 		sink(c.Value, Finding{Category: "nil-call", Shape: ShapeCall})
 	}
-	callee := c.StaticCallee()
 	if obj, stops, ok := testifyNotNil(c); ok && stops {
 		a.set(st, obj, nilstate.NonNilState)
 		return
 	}
-	if callee != nil && len(c.Args) > 0 && isValueMethodWrapper(callee) {
+	if err, stops, ok := testifyNoError(c); ok && stops {
+		a.assume(st, err, true, c.Pos()) // err == nil from here on
+		return
+	}
+	callee := c.StaticCallee()
+	if callee == nil {
+		return
+	}
+	if len(c.Args) > 0 && isValueMethodWrapper(callee) {
 		// p.M() with a value receiver copies *p: a nil p panics.
 		sink(c.Args[0], Finding{Category: "nil-deref", Shape: ShapeCall,
 			Detail: displayName(callee) + " has a value receiver"})
 		return
 	}
-	sum := a.calleeSummary(c)
+	sum := a.env.Summary(callee)
 	if sum == nil {
 		return
 	}
@@ -219,8 +230,8 @@ func (a *analysis) invalidate(st facts, c *ssa.CallCommon) {
 			return false
 		}
 		switch r := root(p).(type) {
-		case *ssa.Global:
-			return true
+		case *ssa.Global, *ssa.FreeVar:
+			return true // shared with code we do not see
 		case *ssa.Alloc:
 			if escapes(r) {
 				return true

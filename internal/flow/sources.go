@@ -130,7 +130,11 @@ func (a *analysis) extractIntrinsic(e *ssa.Extract) nilstate.State {
 // summary. A result that is nil only with an error (or a false ok) is
 // MaybeNil until a check of that error (or ok) refines it (guards.go).
 func (a *analysis) callResult(call *ssa.Call, i int) nilstate.State {
-	sum := a.calleeSummary(call.Common())
+	callee := call.Common().StaticCallee()
+	if callee == nil {
+		return nilstate.UnknownState
+	}
+	sum := a.env.Summary(callee)
 	if sum == nil || i >= len(sum.Results) {
 		return nilstate.UnknownState
 	}
@@ -144,7 +148,7 @@ func (a *analysis) callResult(call *ssa.Call, i int) nilstate.State {
 		// Nil in, nil out: evidence only if the argument may be nil.
 		if args := call.Common().Args; r.Param < len(args) {
 			if s := a.intrinsic(args[r.Param], constCtx{before: call.Pos()}); s.Kind.MayBeNil() {
-				return nilstate.MaybeNilBecause(s.Ev.Then(a.step(call.Pos(), "passed through "+displayName(call.Common().StaticCallee()))))
+				return nilstate.MaybeNilBecause(s.Ev.Then(a.step(call.Pos(), "passed through "+displayName(callee))))
 			}
 		}
 	}

@@ -204,7 +204,7 @@ func (r *Reporter) wanted(f *ast.File) bool {
 	if !r.filter.Generated && ast.IsGenerated(f) {
 		return false
 	}
-	if !r.filter.Tests && strings.HasSuffix(r.pass.Fset.File(f.FileStart).Name(), "_test.go") {
+	if !r.filter.Tests && strings.HasSuffix(r.pass.Fset.Position(f.FileStart).Filename, "_test.go") {
 		return false
 	}
 	return true

@@ -236,3 +236,30 @@ func storedNil(c *Client) int {
 	c.conn = nil
 	return c.conn.Val // want `nil dereference: c.conn is nil here \(assigned nil at guards.go:236\)`
 }
+
+// --- maps filled on demand (regressions from nilsentry's own code) ---
+
+func fillOnDemand(keys []string) map[string]map[string]bool {
+	seen := make(map[string]map[string]bool)
+	for _, k := range keys {
+		if seen[k] == nil {
+			seen[k] = make(map[string]bool)
+		}
+		seen[k]["x"] = true
+	}
+	return seen
+}
+
+func fillInClosure(keys []string) map[string]map[string]bool {
+	tree := make(map[string]map[string]bool)
+	entry := func(k string) map[string]bool {
+		if tree[k] == nil {
+			tree[k] = make(map[string]bool)
+		}
+		return tree[k]
+	}
+	for _, k := range keys {
+		entry(k)["x"] = true
+	}
+	return tree
+}
