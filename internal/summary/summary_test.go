@@ -1,0 +1,59 @@
+package summary_test
+
+import (
+	"testing"
+
+	"github.com/nilsentry/nilsentry/internal/nilstate"
+	"github.com/nilsentry/nilsentry/internal/summary"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestPortableDropsPositions(t *testing.T) {
+	s := &summary.Summary{
+		Results: []summary.Result{{Kind: summary.ResultMaybeNil,
+			Ev: nilstate.NewEvidence(nilstate.Step{Pos: 42, Where: "a.go:3", What: "f returns nil"})}},
+		Params: []summary.Param{{Kind: summary.ParamDerefs, At: nilstate.Step{Pos: 7, Where: "a.go:9", What: "dereferenced"}}},
+	}
+	f := summary.Portable(s)
+	require.Len(t, f.Summary.Results, 1)
+	assert.Zero(t, f.Summary.Results[0].Ev.Steps[0].Pos, "a token.Pos must not cross packages")
+	assert.Equal(t, "a.go:3", f.Summary.Results[0].Ev.Steps[0].Where)
+	assert.Zero(t, f.Summary.Params[0].At.Pos)
+	assert.NotZero(t, s.Results[0].Ev.Steps[0].Pos, "the original keeps its positions")
+	assert.Equal(t, "nilsentry(r0=maybenil p0=derefs)", f.String())
+}
+
+func TestEqualAndInteresting(t *testing.T) {
+	a := &summary.Summary{Results: []summary.Result{{Kind: summary.ResultNonNil}}, Params: []summary.Param{{}}}
+	b := &summary.Summary{Results: []summary.Result{{Kind: summary.ResultNonNil}}, Params: []summary.Param{{}}}
+	assert.True(t, a.Equal(b))
+	b.Params[0].NonNilIfTrue = true
+	assert.False(t, a.Equal(b))
+	assert.True(t, a.Interesting())
+	assert.False(t, (&summary.Summary{Results: []summary.Result{{}}, Params: []summary.Param{{}}}).Interesting())
+	var none *summary.Summary
+	assert.True(t, none.Equal(nil))
+	assert.False(t, none.Equal(a))
+}
+
+func TestCredible(t *testing.T) {
+	checked := nilstate.NewEvidence(nilstate.Step{What: "field P checked for nil"})
+	decoded := nilstate.NewEvidence(nilstate.Step{What: "field P may be missing from JSON decoded"})
+	tests := []struct {
+		name string
+		ev   *nilstate.Evidence
+		uses summary.FieldUses
+		want bool
+	}{
+		{"mostly guarded", checked, summary.FieldUses{Guarded: 3, Unguarded: 1}, true},
+		{"as often unguarded as guarded: defensive checks", checked, summary.FieldUses{Guarded: 2, Unguarded: 2}, false},
+		{"never dereferenced guarded", checked, summary.FieldUses{Unguarded: 5}, false},
+		{"JSON always counts", decoded, summary.FieldUses{Unguarded: 5}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, summary.Credible(tt.ev, tt.uses))
+		})
+	}
+}
