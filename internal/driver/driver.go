@@ -77,7 +77,7 @@ var reservedFlags = []string{
 	"mod", "modcacherw", "modfile", "msan", "pgo", "pkgdir", "race", "toolexec", "trimpath",
 	"work", "cover", "covermode", "coverpkg", "coverprofile", "o",
 	// this command
-	"format", "sarif", "explain", "srcroot", "version",
+	"format", "sarif", "explain", "srcroot", "version", "baseline", "baseline-write",
 }
 
 // registerAnalyzerFlags registers each flag of a under its own name
@@ -100,6 +100,9 @@ type options struct {
 	tags     string
 	srcroot  string
 	patterns []string
+
+	baseline      string // report only findings not in this baseline file
+	baselineWrite string // record the findings in this baseline file instead of reporting them
 }
 
 // parseFlags parses args; a non-negative code means exit with it.
@@ -114,6 +117,10 @@ func parseFlags(args []string, stdout, stderr io.Writer, a *analysis.Analyzer) (
 	fs.StringVar(&opts.tags, "tags", "", "comma-separated `list` of build tags")
 	fs.StringVar(&opts.srcroot, "srcroot", "",
 		"`directory` that SARIF file URIs are relative to (default: the enclosing git repository, else the current directory)")
+	fs.StringVar(&opts.baseline, "baseline", "",
+		"report only findings not recorded in this baseline `file` (written by -baseline-write)")
+	fs.StringVar(&opts.baselineWrite, "baseline-write", "",
+		"record the findings in this baseline `file` and print nothing; exit 0 unless packages fail to load")
 	version := fs.Bool("version", false, "print the version and exit")
 	registerAnalyzerFlags(fs, a)
 	a.Flags.VisitAll(func(f *flag.Flag) { fs.Var(f.Value, a.Name+"."+f.Name, f.Usage) })
@@ -159,6 +166,11 @@ func parseFlags(args []string, stdout, stderr io.Writer, a *analysis.Analyzer) (
 		fmt.Fprintf(stderr, "%s: unknown output format %q (want text, json or sarif)\n", a.Name, opts.format)
 		return opts, exitUsage
 	}
+	if opts.baseline != "" && opts.baselineWrite != "" {
+		fmt.Fprintf(stderr, "%s: -baseline and -baseline-write cannot be combined "+
+			"(-baseline-write alone rewrites the baseline with the current findings)\n", a.Name)
+		return opts, exitUsage
+	}
 	opts.patterns = fs.Args()
 	if len(opts.patterns) == 0 {
 		fmt.Fprintf(stderr, "%s: no packages to analyze (try %[1]s ./...)\n", a.Name)
@@ -173,6 +185,8 @@ func printUsage(w io.Writer, fs *flag.FlagSet, a *analysis.Analyzer) {
 
 Usage:
   %[1]s [flags] packages...                       print findings (exit 3 if any)
+  %[1]s -baseline-write FILE packages...          record the current findings in FILE
+  %[1]s -baseline FILE [flags] packages...        print only findings not in FILE
   go vet -vettool=$(command -v %[1]s) packages...   run under go vet
 
 Exit status: 0 no findings, 3 findings, 1 error (packages that do not
@@ -198,6 +212,15 @@ func Run(args []string, stdout, stderr io.Writer, a *analysis.Analyzer) int {
 		return exitError
 	}
 
+	// A bad baseline stops the run before the (long) analysis.
+	var base map[baselineKey]int
+	if opts.baseline != "" {
+		if base, err = readBaseline(opts.baseline); err != nil {
+			fmt.Fprintf(stderr, "%s: reading baseline %s: %v\n", a.Name, opts.baseline, err)
+			return exitError
+		}
+	}
+
 	prog := startProgress(stderr, a.Name)
 	initial, err := load(opts.patterns, opts.tests, opts.tags, needFacts(a))
 	if err != nil {
@@ -218,6 +241,36 @@ func Run(args []string, stdout, stderr io.Writer, a *analysis.Analyzer) int {
 	errs = append(errs, analysisErrs...)
 	for _, e := range errs {
 		fmt.Fprintf(stderr, "%s: %s\n", a.Name, e.Err)
+	}
+
+	if opts.baselineWrite != "" {
+		b, err := writeBaseline(opts.baselineWrite, findings)
+		if err != nil {
+			fmt.Fprintf(stderr, "%s: writing baseline: %v\n", a.Name, err)
+			return exitError
+		}
+		fmt.Fprintf(stderr, "%s: wrote %d findings (%d entries) to baseline %s\n",
+			a.Name, len(findings), len(b.Findings), opts.baselineWrite)
+		if len(errs) > 0 {
+			return exitError
+		}
+		return exitClean
+	}
+	if base != nil {
+		// Packages that failed have no findings; their entries are not stale.
+		analyzed := make(map[string]bool)
+		for _, p := range initial {
+			analyzed[packagePath(p.ID)] = true
+		}
+		for _, e := range errs {
+			delete(analyzed, packagePath(e.Package))
+		}
+		var stale int
+		findings, stale = applyBaseline(findings, base, analyzed)
+		if stale > 0 {
+			fmt.Fprintf(stderr, "%s: %d findings of baseline %s no longer occur (fixed, or not analyzed in this run); "+
+				"-baseline-write %[3]s drops them\n", a.Name, stale, opts.baseline)
+		}
 	}
 
 	switch opts.format {

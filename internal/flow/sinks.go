@@ -82,7 +82,11 @@ func (a *analysis) transfer(st facts, b *ssa.BasicBlock) facts {
 func (a *analysis) sink(st facts, instr ssa.Instruction, v ssa.Value, f Finding) {
 	s := a.stateOf(st, v, constCtx{before: instr.Pos()})
 	if a.reporting {
-		if field := a.loadedField(v); field != nil {
+		field := a.loadedField(v)
+		if field == nil && s.Kind.MayBeNil() {
+			field = a.fieldEv[s.Ev] // the field's value, through a φ or a copy
+		}
+		if field != nil {
 			var use summary.FieldUses
 			switch {
 			case s.Kind == nilstate.NonNil && s.Ev == nil:

@@ -148,7 +148,11 @@ func (a *analysis) callResult(call *ssa.Call, i int) nilstate.State {
 		// Nil in, nil out: evidence only if the argument may be nil.
 		if args := call.Common().Args; r.Param < len(args) {
 			if s := a.intrinsic(args[r.Param], constCtx{before: call.Pos()}); s.Kind.MayBeNil() {
-				return nilstate.MaybeNilBecause(s.Ev.Then(a.step(call.Pos(), "passed through "+displayName(callee))))
+				ev := s.Ev.Then(a.step(call.Pos(), "passed through "+displayName(callee)))
+				if f := a.fieldEv[s.Ev]; f != nil {
+					a.fieldEv[ev] = f // still a field's evidence, judged as such
+				}
+				return nilstate.MaybeNilBecause(ev)
 			}
 		}
 	}

@@ -7,6 +7,7 @@ package nilstate
 
 import (
 	"go/token"
+	"slices"
 	"strings"
 )
 
@@ -70,11 +71,20 @@ type Evidence struct {
 // NewEvidence starts a chain at an origin.
 func NewEvidence(origin Step) *Evidence { return &Evidence{Steps: []Step{origin}} }
 
+// MaxSteps bounds a chain: summaries stay small, messages readable, and
+// recursion cannot grow a chain forever. Hops past it are dropped (the
+// origin and the first hops are what explain a finding).
+const MaxSteps = 5
+
 // Then returns a new chain with hop appended. A nil receiver yields a
-// chain holding only hop.
+// chain holding only hop. A hop the chain already has, or one past
+// MaxSteps, leaves the chain as it is.
 func (e *Evidence) Then(hop Step) *Evidence {
 	if e == nil {
 		return NewEvidence(hop)
+	}
+	if len(e.Steps) >= MaxSteps || slices.Contains(e.Steps, hop) {
+		return e
 	}
 	steps := make([]Step, len(e.Steps), len(e.Steps)+1)
 	copy(steps, e.Steps)

@@ -37,16 +37,17 @@ func (u FieldUses) Add(o FieldUses) FieldUses {
 // Credible decides whether a field's nil evidence is reported at its
 // unguarded dereferences. A nil store or a nil check says the author
 // thinks the field can be nil; but where the code dereferences the field
-// unguarded most of the time, that check is defensive and the field's
+// unguarded as often as not, that check is defensive and the field's
 // non-nil-ness is an invariant the code relies on (a closed connection,
-// a lifecycle). So the evidence counts only where at least half of the
-// field's dereferences are guarded, or where a JSON decode can leave the
-// field nil whatever the code believes.
+// a lifecycle). So the evidence counts only where the field's
+// dereferences are mostly guarded: more functions guard it than not.
+// A JSON decode makes the evidence credible whatever the code believes:
+// a missing key leaves the field nil.
 func Credible(ev *nilstate.Evidence, uses FieldUses) bool {
 	for _, s := range ev.All() {
 		if strings.Contains(s.What, "JSON") {
 			return true
 		}
 	}
-	return uses.Guarded > 0 && uses.Guarded >= uses.Unguarded
+	return uses.Guarded > uses.Unguarded
 }
