@@ -29,6 +29,13 @@ func hasProfile(u *store.User) bool {
 	return u.Profile != nil && u.Profile.ID > 0
 }
 
+func profileOr(u *store.User, def int) int {
+	if p := u.Profile; p != nil {
+		return p.ID
+	}
+	return def
+}
+
 func managerName(u *store.User) string {
 	return u.Manager.Name // Manager has no nil evidence: trusted
 }
