@@ -51,3 +51,12 @@ func TestSettings(t *testing.T) {
 		assert.Contains(t, err.Error(), "not a valid regular expression")
 	})
 }
+
+// TestStdlib checks contracts inferred from the standard library's own
+// code through facts: the analysis runs over every dependency.
+func TestStdlib(t *testing.T) {
+	if testing.Short() {
+		t.Skip("analyzes net/http and its dependencies")
+	}
+	analysistest.Run(t, testdata, analyzer.Analyzer, "stdlib")
+}

@@ -63,6 +63,7 @@ func (a *analysis) transfer(st facts, b *ssa.BasicBlock) facts {
 				return nil // the rest of the block does not run
 			}
 			a.invalidate(st, instr.Common())
+			a.decoded(st, instr.Common())
 		case *ssa.Defer:
 			a.call(st, instr, instr.Common())
 		case *ssa.Go:
@@ -460,5 +461,27 @@ func (a *analysis) typedNil(st facts, r *ssa.Return) {
 			Detail: fmt.Sprintf("a nil %s is a non-nil %s",
 				types.TypeString(mi.X.Type(), types.RelativeTo(a.fn.Pkg.Pkg)),
 				types.TypeString(mi.Type(), types.RelativeTo(a.fn.Pkg.Pkg)))})
+	}
+}
+
+// decoded: after json.Unmarshal(data, &v), v's pointer fields are nil
+// where the input lacks their keys, whatever v held before.
+func (a *analysis) decoded(st facts, c *ssa.CallCommon) {
+	target := jsonTarget(c)
+	if target == nil {
+		return
+	}
+	arg := c.Args[len(c.Args)-1]
+	if mi, ok := arg.(*ssa.MakeInterface); ok {
+		arg = mi.X
+	}
+	base := a.ident(arg)
+	for i := 0; i < target.NumFields(); i++ {
+		f := target.Field(i)
+		if ev := a.env.Field(f); ev != nil && f.Exported() && nilable(f.Type()) {
+			a.fieldEv[ev] = f
+			a.retire(st, func(p pathKey) bool { return p == pathKey{base, i} || under(p, pathKey{base, i}) })
+			st[pathKey{base, i}] = nilstate.MaybeNilBecause(ev)
+		}
 	}
 }

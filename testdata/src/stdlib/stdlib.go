@@ -1,0 +1,108 @@
+// Package stdlib: contracts of standard-library functions, inferred from
+// their bodies through facts (no hand-written table).
+package stdlib
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"net/http"
+	"os"
+	"sync"
+)
+
+func getIgnored(u string) {
+	resp, _ := http.Get(u)
+	defer resp.Body.Close() // want `nil dereference: resp may be nil here`
+}
+
+func getDeferBeforeCheck(u string) error {
+	resp, err := http.Get(u)
+	defer resp.Body.Close() // want `nil dereference: resp may be nil here`
+	if err != nil {
+		return err
+	}
+	return nil
+}
+
+func getChecked(u string) error {
+	resp, err := http.Get(u)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	return nil
+}
+
+func openIgnored(name string) string {
+	f, _ := os.Open(name)
+	return f.Name() // want `nil dereference: f may be nil here`
+}
+
+func openChecked(name string) string {
+	f, err := os.Open(name)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	return f.Name()
+}
+
+func flagLookup(name string) string {
+	return flag.Lookup(name).Value.String() // want `nil dereference: flag.Lookup\(name\) may be nil here`
+}
+
+func flagLookupChecked(name string) string {
+	if f := flag.Lookup(name); f != nil {
+		return f.Value.String()
+	}
+	return ""
+}
+
+type Session struct{ User string }
+
+func syncMapIgnored(m *sync.Map, k string) string {
+	v, _ := m.Load(k)
+	s, _ := v.(*Session)
+	return s.User // want `nil dereference: s may be nil here \(type assertion may fail`
+}
+
+func syncMapChecked(m *sync.Map, k string) string {
+	if v, ok := m.Load(k); ok {
+		return v.(*Session).User
+	}
+	return ""
+}
+
+type ctxKey struct{}
+
+func contextValue(ctx context.Context) string {
+	s, _ := ctx.Value(ctxKey{}).(*Session)
+	return s.User // want `nil dereference: s may be nil here \(type assertion may fail`
+}
+
+type Config struct {
+	TLS  *TLSConfig `json:"tls"` // want TLS:"nilable\\(field TLS may be missing from JSON decoded at stdlib.go:93; field TLS checked for nil at stdlib.go:104\\)"
+	Name string     `json:"name"`
+}
+
+type TLSConfig struct{ Cert string }
+
+func loadConfig(data []byte) (string, error) {
+	var cfg Config
+	if err := json.Unmarshal(data, &cfg); err != nil {
+		return "", err
+	}
+	return cfg.TLS.Cert, nil // want `nil dereference: cfg.TLS may be nil here \(field TLS may be missing from JSON decoded at stdlib.go:93; field TLS checked for nil at stdlib.go:104\)`
+}
+
+func loadConfigChecked(data []byte) (string, error) {
+	var cfg Config
+	if err := json.Unmarshal(data, &cfg); err != nil {
+		return "", err
+	}
+	if cfg.TLS == nil {
+		return "", nil
+	}
+	return cfg.TLS.Cert, nil
+}
