@@ -14,6 +14,7 @@
 #   - the findings are exactly testdata/gcl/expected.txt
 #     (and //nolint:nilsentry at the start of a comment suppresses);
 #   - an unknown plugin setting is a clear error;
+#   - the settings reach the analyzer (exclude), a bad pattern is a clear error;
 #   - --fast-only drops the plugin (it needs type information);
 #   - golangci-lint accepts the example testdata/gcl/.custom-gcl.yml.
 #
@@ -133,6 +134,29 @@ if [[ $rc == 0 ]] || ! grep -q 'unknown field "no-such-setting"' "$tmp/out.txt";
 	fail "an unknown setting was not rejected clearly (exit $rc)"
 fi
 say "ok: unknown setting rejected: $(grep -o 'nilsentry: bad settings[^"]*"no-such-setting"' "$tmp/out.txt" | head -1)"
+
+# The plugin's settings reach the analyzer: exclude matching the module's
+# package hides its findings. The cache is the first run's: a changed
+# setting must not be served that run's results.
+sed 's/settings: {}/settings: {exclude: "^example.com\/gcl$", tests: false}/' "$root/testdata/gcl/golangci.yml" >"$tmp/exclude.yml"
+grep -q 'exclude:' "$tmp/exclude.yml" || fail "could not add exclude to the config"
+rc=0
+lint --config="$tmp/exclude.yml" >"$tmp/out.txt" 2>&1 || rc=$?
+if [[ $rc != 0 ]] || grep -q '(nilsentry)$' "$tmp/out.txt"; then
+	cat "$tmp/out.txt" >&2
+	fail "settings.exclude did not hide the module's findings (exit $rc)"
+fi
+say "ok: settings.exclude hides the excluded package's findings (not served from the cache)"
+
+# A bad pattern is a clear error.
+sed 's/settings: {}/settings: {include: "(unclosed"}/' "$root/testdata/gcl/golangci.yml" >"$tmp/badre.yml"
+rc=0
+lint --config="$tmp/badre.yml" >"$tmp/out.txt" 2>&1 || rc=$?
+if [[ $rc == 0 ]] || ! grep -q 'settings.include: "(unclosed" is not a valid regular expression' "$tmp/out.txt"; then
+	cat "$tmp/out.txt" >&2
+	fail "a bad include pattern was not rejected clearly (exit $rc)"
+fi
+say "ok: bad pattern rejected: $(grep -o 'nilsentry: bad setting[^`]*' "$tmp/out.txt" | head -1)"
 
 # --fast-only silently drops plugins that need type information
 # (documented): with a fast linter beside it, the run succeeds without

@@ -9,6 +9,7 @@ package gclplugin
 
 import (
 	"fmt"
+	"regexp"
 
 	"github.com/golangci/plugin-module-register/register"
 	"golang.org/x/tools/go/analysis"
@@ -21,30 +22,70 @@ func init() {
 }
 
 // Settings are the keys accepted under
-// linters.settings.custom.nilsentry.settings. There are none yet; an
-// unknown key is an error rather than silently ignored.
-type Settings struct{}
+// linters.settings.custom.nilsentry.settings, the analyzer's flags
+// (analyzer.Settings) spelled for YAML. An unknown key is an error rather
+// than silently ignored.
+type Settings struct {
+	// Include and Exclude are regular expressions over package import
+	// paths: only packages that match Include (when set) and do not
+	// match Exclude (when set) get reports. Facts are computed for all.
+	Include string `json:"include"`
+	Exclude string `json:"exclude"`
+	// Generated also reports in generated files (default false).
+	Generated bool `json:"generated"`
+	// Tests reports in _test.go files (default true; golangci-lint's
+	// run.tests decides whether they are loaded at all).
+	Tests *bool `json:"tests"`
+}
+
+// analyzerSettings checks s and turns it into the analyzer's settings.
+func (s Settings) analyzerSettings() (analyzer.Settings, error) {
+	as := analyzer.Settings{Generated: s.Generated, Tests: s.Tests == nil || *s.Tests}
+	for _, p := range []struct {
+		key, pattern string
+		re           **regexp.Regexp
+	}{{"include", s.Include, &as.Include}, {"exclude", s.Exclude, &as.Exclude}} {
+		if p.pattern == "" {
+			continue
+		}
+		re, err := regexp.Compile(p.pattern)
+		if err != nil {
+			return as, fmt.Errorf("nilsentry: bad setting linters.settings.custom.nilsentry.settings.%s: "+
+				"%q is not a valid regular expression: %w", p.key, p.pattern, err)
+		}
+		*p.re = re
+	}
+	return as, nil
+}
 
 // Plugin is nilsentry as golangci-lint sees it.
 type Plugin struct {
-	settings Settings
+	settings analyzer.Settings
 }
 
 var _ register.LinterPlugin = (*Plugin)(nil)
 
-// New decodes the settings golangci-lint read from its configuration.
+// New decodes and checks the settings golangci-lint read from its
+// configuration.
 func New(settings any) (register.LinterPlugin, error) {
 	s, err := register.DecodeSettings[Settings](settings)
 	if err != nil {
 		return nil, fmt.Errorf("nilsentry: bad settings under linters.settings.custom.nilsentry.settings "+
-			"(nilsentry takes no settings yet; remove them): %w", err)
+			"(known keys: include, exclude, generated, tests): %w", err)
 	}
-	return &Plugin{settings: s}, nil
+	as, err := s.analyzerSettings()
+	if err != nil {
+		return nil, err
+	}
+	return &Plugin{settings: as}, nil
 }
 
-// BuildAnalyzers returns the nilsentry analyzer, reporting without
-// Related information (see withoutRelated).
+// BuildAnalyzers configures the nilsentry analyzer with the settings and
+// returns it, reporting without Related information (see
+// withoutRelated). The analyzer's settings are global, which fits
+// golangci-lint: it builds one nilsentry per run.
 func (p *Plugin) BuildAnalyzers() ([]*analysis.Analyzer, error) {
+	analyzer.Configure(p.settings)
 	return []*analysis.Analyzer{withoutRelated(analyzer.Analyzer)}, nil
 }
 

@@ -37,6 +37,27 @@ var rules = []rule{
 			"Check the value before the call, or make the method handle a nil receiver.",
 	},
 	{
+		ID: "nil-argument", Name: "NilArgumentDereference",
+		Short: "Argument that may be nil, for a parameter the callee dereferences",
+		Help: "A value that may be nil is passed to a function that dereferences that parameter without checking " +
+			"it (nilsentry knows this from the callee's summary, also across packages), so the call panics inside " +
+			"the callee. The message ends with the callee and the parameter: `NAME dereferences parameter p`.\n\n" +
+			"    func Anonymize(u *User) { u.Profile = nil }\n\n" +
+			"    var u *User\n    if s != nil { u = s.Lookup(id) }\n    Anonymize(u) // u may be nil here\n\n" +
+			"Check the value before the call, or make the callee handle nil.",
+	},
+	{
+		ID: "typed-nil", Name: "NilPointerInNonNilInterface",
+		Short: "Pointer that may be nil returned as a non-nil interface",
+		Help: "A function returns a pointer that may be nil as an interface result, typically `error`. An interface " +
+			"that holds a nil *T is not itself nil, so the caller's `err != nil` is true: it takes the error path " +
+			"with a nil pointer inside, and a method call on it may dereference nil.\n\n" +
+			"    func validate(s string) error {\n        var e *MyErr\n        if s == \"\" { e = &MyErr{} }\n" +
+			"        return e // a nil *MyErr is a non-nil error\n    }\n\n" +
+			"Return a literal nil when there is nothing to return (`if e == nil { return nil }`), or declare the " +
+			"variable with the interface type.",
+	},
+	{
 		ID: "nil-call", Name: "NilFunctionCall",
 		Short: "Call of a func value that may be nil",
 		Help: "A func value (a variable, field or map entry) is called while it may be nil; calling a nil func panics.\n\n" +
@@ -67,6 +88,16 @@ var rules = []rule{
 			"the dereference can panic.\n\n" +
 			"    name := p.Name\n    if p == nil { return }\n\n" +
 			"Move the check before the dereference, or drop it if the value is never nil.",
+	},
+	{
+		ID: "ignore-directive", Name: "IgnoreDirectiveProblem",
+		Short: "nilsentry:ignore directive without a reason, or that silences nothing",
+		Help: "`//nilsentry:ignore <reason>` on the reported line or the line above silences a nilsentry finding. " +
+			"The directive must say why the value cannot be nil there, and it must silence something: a directive " +
+			"without a reason, or one that no longer matches a finding (the code changed or the finding was " +
+			"fixed), is reported itself, so that suppressions do not rot.\n\n" +
+			"    return u.Name //nilsentry:ignore u is set by the loader before any call\n\n" +
+			"Add the reason, or remove the directive.",
 	},
 }
 

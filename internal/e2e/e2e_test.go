@@ -37,6 +37,7 @@ import (
 const (
 	exitClean    = 0
 	exitError    = 1
+	exitUsage    = 2
 	exitFindings = 3
 )
 
@@ -73,6 +74,66 @@ func TestNilsentry(t *testing.T) {
 		assert.Equal(t, exitError, r.code, "exit status on a package that does not type-check\n%s", r)
 		assert.Regexp(t, `broken\.go:7:\d+: cannot use "three"`, r.stderr,
 			"the type error, with its position, is reported")
+	})
+
+	// The next two run on a small module without imports: a run on mod
+	// analyzes fmt and os too, for facts, which takes seconds.
+	t.Run("standalone/settings", func(t *testing.T) {
+		dir := smallModule(t)
+		r := run(t, dir, bin, "-exclude=^example.com/small$", "./...")
+		r.noCrash(t)
+		assert.Equal(t, exitClean, r.code, "-exclude matching the package\n%s", r)
+		assert.Empty(t, r.stdout+r.stderr)
+
+		r = run(t, dir, bin, "-nilsentry.include=^example.com/small$", "./...")
+		assert.Equal(t, exitFindings, r.code, "-include matching the package\n%s", r)
+		r.hasFindings(t, readWants(t, dir, "e2e"))
+
+		r = run(t, dir, bin, "-include=(", "./...")
+		r.noCrash(t)
+		assert.Equal(t, exitUsage, r.code, "a bad pattern is a usage error\n%s", r)
+		assert.Contains(t, r.stderr, `invalid value "(" for flag -include: not a valid regular expression`)
+	})
+
+	t.Run("standalone/baseline", func(t *testing.T) {
+		dir := smallModule(t)
+		r := run(t, dir, bin, "-baseline-write", "baseline.json", "./...")
+		r.noCrash(t)
+		require.Equal(t, exitClean, r.code, "%s", r)
+		assert.Empty(t, r.stdout)
+		assert.Contains(t, r.stderr, "wrote 1 findings (1 entries) to baseline baseline.json")
+
+		r = run(t, dir, bin, "-baseline", "baseline.json", "./...")
+		assert.Equal(t, exitClean, r.code, "everything is in the baseline\n%s", r)
+		assert.Empty(t, r.stdout+r.stderr)
+
+		// Lines shift above the finding: still baselined. A new finding
+		// in a new file is reported, alone.
+		small := filepath.Join(dir, "small.go")
+		src, err := os.ReadFile(small)
+		require.NoError(t, err)
+		shifted := strings.Replace(string(src), "package small\n", "package small\n\n// Lines added above.\n\n", 1)
+		require.NoError(t, os.WriteFile(small, []byte(shifted), 0o644))
+		newGo := "package small\n\nfunc title(ok bool) string {\n\tvar t *User\n\tif ok {\n\t\tt = &User{}\n\t}\n" +
+			"\treturn t.Name // e2e `t.Name`: nil dereference: t may be nil here (declared without a value at new.go:4)\n}\n"
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "new.go"), []byte(newGo), 0o644))
+		r = run(t, dir, bin, "-baseline", "baseline.json", "./...")
+		r.noCrash(t)
+		assert.Equal(t, exitFindings, r.code, "%s", r)
+		assert.Equal(t, 1, strings.Count(r.stdout, "\n"), "only the new finding\n%s", r)
+		all := readWants(t, dir, "e2e")
+		added := all[:0]
+		for _, w := range all {
+			if w.file == "new.go" {
+				added = append(added, w)
+			}
+		}
+		require.Len(t, added, 1)
+		r.hasFindings(t, added)
+
+		r = run(t, dir, bin, "-baseline", "missing.json", "./...")
+		assert.Equal(t, exitError, r.code, "%s", r)
+		assert.Contains(t, r.stderr, "reading baseline missing.json")
 	})
 
 	t.Run("vettool/findings", func(t *testing.T) {
@@ -141,6 +202,23 @@ func fixture(t *testing.T, name string) string {
 	t.Helper()
 	dir := filepath.Join(repoRoot(t), "testdata", "e2e", name)
 	require.FileExists(t, filepath.Join(dir, "go.mod"))
+	return dir
+}
+
+// smallModule writes a module example.com/small without imports and
+// with one finding (marked // e2e) into a temporary directory.
+func smallModule(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	files := map[string]string{
+		"go.mod": "module example.com/small\n\ngo 1.22\n",
+		"small.go": "package small\n\n// User is a user.\ntype User struct{ Name string }\n\n" +
+			"func name(ok bool) string {\n\tvar u *User\n\tif ok {\n\t\tu = &User{}\n\t}\n" +
+			"\treturn u.Name // e2e `u.Name`: nil dereference: u may be nil here (declared without a value at small.go:7)\n}\n",
+	}
+	for name, content := range files {
+		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644))
+	}
 	return dir
 }
 
