@@ -1,6 +1,7 @@
 package flow
 
 import (
+	"go/constant"
 	"go/token"
 	"go/types"
 	"strings"
@@ -35,6 +36,11 @@ func (a *analysis) refine(st facts, cond ssa.Value, branch bool) bool {
 			return a.refine(st, c.X, !branch)
 		}
 	case *ssa.BinOp:
+		if x, ok := nonEmptyIf(c, branch); ok {
+			// len(m) > 0: a nil map, slice or channel has length 0.
+			a.set(st, x, nilstate.NonNilState)
+			return true
+		}
 		if c.Op != token.EQL && c.Op != token.NEQ {
 			break
 		}
@@ -212,4 +218,59 @@ func boolConst(v ssa.Value) (bool, bool) {
 		return false, false
 	}
 	return c.Value.String() == "true", true
+}
+
+// nonEmptyIf returns x when cond == branch implies len(x) > 0 (for
+// `len(x) != 0`, `len(x) > 0`, `len(x) >= 1`, `0 < len(x)`, ...).
+func nonEmptyIf(c *ssa.BinOp, branch bool) (ssa.Value, bool) {
+	op, l, r := c.Op, c.X, c.Y
+	if _, isConst := l.(*ssa.Const); isConst {
+		// Put len(x) on the left: 0 < len(x) is len(x) > 0.
+		l, r = r, l
+		switch op {
+		case token.LSS:
+			op = token.GTR
+		case token.GTR:
+			op = token.LSS
+		case token.LEQ:
+			op = token.GEQ
+		case token.GEQ:
+			op = token.LEQ
+		}
+	}
+	call, ok := l.(*ssa.Call)
+	if !ok {
+		return nil, false
+	}
+	b, ok := call.Call.Value.(*ssa.Builtin)
+	if !ok || b.Name() != "len" || len(call.Call.Args) != 1 || !nilable(call.Call.Args[0].Type()) {
+		return nil, false
+	}
+	k, ok := r.(*ssa.Const)
+	if !ok || k.Value == nil || k.Value.Kind() != constant.Int {
+		return nil, false
+	}
+	n, exact := constant.Int64Val(k.Value)
+	if !exact {
+		return nil, false
+	}
+	if !branch {
+		// Negate: the false branch of len(x) == 0 is len(x) != 0, ...
+		switch op {
+		case token.EQL:
+			op = token.NEQ
+		case token.NEQ:
+			op = token.EQL
+		case token.LSS:
+			op = token.GEQ
+		case token.GEQ:
+			op = token.LSS
+		case token.GTR:
+			op = token.LEQ
+		case token.LEQ:
+			op = token.GTR
+		}
+	}
+	nonEmpty := op == token.NEQ && n == 0 || op == token.GTR && n >= 0 || op == token.GEQ && n >= 1 || op == token.EQL && n >= 1
+	return call.Call.Args[0], nonEmpty
 }

@@ -167,3 +167,27 @@ func receiveClosed(ch chan *User) string {
 	}
 	return ""
 }
+
+// --- length checks ---
+
+func lengthGuard(cond bool, k string) {
+	var m map[string]int
+	if cond {
+		m = map[string]int{"a": 1}
+	}
+	if len(m) == 0 {
+		return
+	}
+	m[k] = 2 // a nil map has length 0: m is non-nil here
+}
+
+func lengthGuardReversed(cond bool, k string) {
+	var m map[string]int
+	if cond {
+		m = map[string]int{"a": 1}
+	}
+	if n := len(m); 0 < n {
+		m[k] = 2
+	}
+	m[k] = 3 // want `nil map write: m may be nil here \(declared without a value at precision.go:\d+\)`
+}
