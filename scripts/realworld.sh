@@ -51,12 +51,12 @@ run_one() {
 	# shellcheck disable=SC2086 # FLAGS are words on purpose
 	case $mode in
 	standalone)
-		(cd "$dir" && /usr/bin/time -q -o "$out.time" -f 'BENCHGO %e %M' \
+		(cd "$dir" && /usr/bin/time -q -o "$out.time" -f 'BENCHGO %e %M %U %S' \
 			"$NILSENTRY" $FLAGS "$pat" >"$out.stdout" 2>"$out.stderr") && rc=0 || rc=$?
 		;;
 	vet)
 		(cd "$dir" && BENCH_NONCE="realworld-$i-$$-$(date +%s%N)" BENCH_RSS_LOG=$out.rss \
-			/usr/bin/time -q -o "$out.time" -f 'BENCHGO %e %M' \
+			/usr/bin/time -q -o "$out.time" -f 'BENCHGO %e %M %U %S' \
 			go vet -vettool="$BIN/vet-nilsentry" $FLAGS "$pat" >"$out.stdout" 2>"$out.stderr") && rc=0 || rc=$?
 		;;
 	*) die "unknown mode $mode" ;;
@@ -66,17 +66,18 @@ run_one() {
 	cat "$out.stderr" "$out.stdout" >"$out.all"
 	grep -E "$LOC_RE" "$out.all" | LC_ALL=C sort >"$out.findings" || true
 
-	local what="$name $mode run $i" nf other wall rss
+	local what="$name $mode run $i" nf other wall cpu rss
 	nf=$(grep -cE "$DIAG_RE" "$out.all" || true)
 	other=$(unexpected_lines "$out.all" | not_noise | wc -l)
 	wall=$(awk '$1=="BENCHGO" {print $2}' "$out.time")
+	cpu=$(awk '$1=="BENCHGO" {printf "%.1f", $4+$5}' "$out.time")
 	if [ -s "$out.rss" ]; then # go vet: the largest nilsentry process
 		rss=$(awk '$1=="BENCHRSS" && $3>m {m=$3} END {printf "%.0f", m/1024}' "$out.rss")
 	else
 		rss=$(awk '$1=="BENCHGO" {printf "%.0f", $3/1024}' "$out.time")
 	fi
-	log "$what: exit $rc, $nf findings, ${wall:-?}s, peak nilsentry RSS ${rss}MiB"
-	printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$name" "$mode" "$i" "$rc" "$nf" "${wall:-?}" "$rss" >>"$OUT/summary.md"
+	log "$what: exit $rc, $nf findings, ${wall:-?}s wall, ${cpu:-?}s CPU, peak nilsentry RSS ${rss}MiB"
+	printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$name" "$mode" "$i" "$rc" "$nf" "${wall:-?}" "${cpu:-?}" "$rss" >>"$OUT/summary.md"
 
 	if grep -qE "$CRASH_RE" "$out.all"; then
 		fail "$what: crash output: $(grep -hE "$CRASH_RE" "$out.all" | head -1)"
@@ -106,8 +107,8 @@ main() {
 		build_nilsentry
 	fi
 	{
-		echo "| module | mode | run | exit | findings | wall s | peak RSS MiB |"
-		echo "|---|---|--:|--:|--:|--:|--:|"
+		echo "| module | mode | run | exit | findings | wall s | CPU s | peak RSS MiB |"
+		echo "|---|---|--:|--:|--:|--:|--:|--:|"
 	} >"$OUT/summary.md"
 	for m in $SET; do
 		fetch_module "$m"
@@ -140,6 +141,7 @@ main() {
 		printf '  - %s\n' "${FAILURES[@]}"
 		exit 1
 	fi
+	echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
 	printf 'realworld: ok (%s; modes: %s; %d runs each) in %ds\n' "$SET" "$MODES" "$RUNS" $((SECONDS - started))
 }
 
