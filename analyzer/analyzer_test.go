@@ -60,3 +60,8 @@ func TestStdlib(t *testing.T) {
 	}
 	analysistest.Run(t, testdata, analyzer.Analyzer, "stdlib")
 }
+
+// TestSuggestedFixes applies the fixes and compares with .golden files.
+func TestSuggestedFixes(t *testing.T) {
+	analysistest.RunWithSuggestedFixes(t, testdata, analyzer.Analyzer, "fixes")
+}

@@ -82,6 +82,7 @@ func (r *Reporter) Add(f flow.Finding) {
 		Category: f.Category,
 		Message:  what[f.Category] + ": " + types.ExprString(operand) + " " + verb + " (" + why + ")",
 	}
+	d.SuggestedFixes = deferFix(r.pass.Fset, file, node)
 	if f.State.Ev != nil {
 		for _, s := range f.State.Ev.Steps {
 			if s.Pos.IsValid() && r.fileOf(s.Pos) != nil {
