@@ -25,7 +25,7 @@ func run(pass *analysis.Pass) (any, error) {
 	rep := report.New(pass, report.Filter{Generated: settings.Generated, Tests: settings.Tests})
 
 	var findings []flow.Finding
-	uses := make(map[*types.Var]summary.FieldUses)
+	uses := make(map[types.Object]summary.FieldUses)
 	for _, scc := range summary.Order(ssainput.SrcFuncs) {
 		results := analyzeSCC(scc, env)
 		for i, fn := range scc {
@@ -34,7 +34,7 @@ func run(pass *analysis.Pass) (any, error) {
 				pass.Reportf(fn.Pos(), "nilsentry: %s skipped: %s", fn.Name(), res.Degraded)
 			}
 			findings = append(findings, res.Findings...)
-			for f, u := range res.FieldUses {
+			for f, u := range res.Uses {
 				uses[f] = uses[f].Add(u)
 			}
 			// Only exported functions can be called statically from another
@@ -48,13 +48,13 @@ func run(pass *analysis.Pass) (any, error) {
 	// Field evidence is judged once the whole package's use of each field
 	// is known (summary.Credible).
 	for _, f := range findings {
-		if f.Field == nil || summary.Credible(env.Field(f.Field), env.fieldUses(f.Field).Add(uses[f.Field])) {
+		if env.credible(f.Judged, uses[f.Judged]) {
 			rep.Add(f)
 		}
 	}
 	for f, ev := range env.fields {
 		if f.Pkg() == pass.Pkg && f.Exported() { // others cannot reach unexported fields
-			pass.ExportObjectFact(f, &summary.FieldFact{Ev: summary.StripPos(ev), Uses: uses[f]})
+			pass.ExportObjectFact(f, &summary.FieldFact{Ev: summary.StripPos(ev), Uses: uses[types.Object(f)]})
 		}
 	}
 	if settings.reports(pass.Pkg.Path()) {
@@ -105,6 +105,19 @@ func (e *env) Field(f *types.Var) *nilstate.Evidence {
 		return e.fields[f]
 	}
 	return e.importField(f).Ev
+}
+
+// credible says whether a finding whose only evidence is obj's (a field
+// or an imported function's result) is reported, given this package's
+// uses of obj.
+func (e *env) credible(obj types.Object, uses summary.FieldUses) bool {
+	switch obj := obj.(type) {
+	case nil:
+		return true
+	case *types.Var:
+		return summary.Credible(e.Field(obj), e.fieldUses(obj).Add(uses))
+	}
+	return uses.Guarded > uses.Unguarded
 }
 
 // fieldUses is the defining package's count of a field's dereferences,

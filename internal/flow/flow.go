@@ -43,10 +43,11 @@ type Finding struct {
 	State    nilstate.State // Nil or MaybeNil, with evidence
 	Detail   string         // appended to the evidence, e.g. "(*T).M dereferences its receiver"
 	Arg      int            // ShapeCallArg: which argument
-	// Field is set when the only evidence is a struct field's; whether it
-	// is reported depends on the package's use of the field (see
-	// summary.Credible), known only once every function is analyzed.
-	Field *types.Var
+	// Judged is set when the only evidence is a struct field's or an
+	// imported function's result: whether it is reported depends on how
+	// the package uses that field or result (see summary.Credible), known
+	// only once every function is analyzed.
+	Judged types.Object
 }
 
 // Shape says which kind of expression performs a sink, so the reporter
@@ -68,8 +69,8 @@ const (
 type Result struct {
 	Findings []Finding
 	Summary  *summary.Summary
-	// FieldUses counts guarded and unguarded dereferences of fields.
-	FieldUses map[*types.Var]summary.FieldUses
+	// Uses counts guarded and unguarded uses of judged fields and results.
+	Uses map[types.Object]summary.FieldUses
 	// Degraded is non-empty when a budget was exceeded or the analysis
 	// failed; the function then has no findings and an unknown summary.
 	Degraded string
@@ -93,7 +94,7 @@ func Analyze(fn *ssa.Function, env Env) (res Result) {
 		return Result{Degraded: msg, Summary: unknownSummary(fn)}
 	}
 	a.final()
-	return Result{Findings: a.findings, Summary: a.summarize(), FieldUses: a.fieldUses}
+	return Result{Findings: a.findings, Summary: a.summarize(), Uses: a.uses}
 }
 
 func unknownSummary(fn *ssa.Function) *summary.Summary {
@@ -124,7 +125,7 @@ type analysis struct {
 	reps       map[any]ssa.Value     // a representative value of each key
 	intrinsics map[ssa.Value]nilstate.State
 	sites      *nilSites
-	fieldEv    map[*nilstate.Evidence]*types.Var // field evidence in use, by identity
+	judged     map[*nilstate.Evidence]types.Object // field and imported-result evidence in use, by identity
 
 	in, out []facts // per block; nil means not (yet) reached
 
@@ -135,7 +136,7 @@ type analysis struct {
 	derefSites map[token.Pos]Finding // unguarded dereferences, for deref-before-check
 	paramDeref map[*ssa.Parameter]nilstate.Step
 	returns    []returnSite
-	fieldUses  map[*types.Var]summary.FieldUses
+	uses       map[types.Object]summary.FieldUses
 }
 
 func newAnalysis(fn *ssa.Function, env Env) *analysis {
@@ -146,7 +147,7 @@ func newAnalysis(fn *ssa.Function, env Env) *analysis {
 		loads:      make(map[ssa.Value]pathKey),
 		reps:       make(map[any]ssa.Value),
 		intrinsics: make(map[ssa.Value]nilstate.State),
-		fieldEv:    make(map[*nilstate.Evidence]*types.Var),
+		judged:     make(map[*nilstate.Evidence]types.Object),
 		in:         make([]facts, len(fn.Blocks)),
 		out:        make([]facts, len(fn.Blocks)),
 	}
@@ -254,7 +255,7 @@ func (a *analysis) final() {
 	a.reported = make(map[token.Pos]bool)
 	a.derefSites = make(map[token.Pos]Finding)
 	a.paramDeref = make(map[*ssa.Parameter]nilstate.Step)
-	a.fieldUses = make(map[*types.Var]summary.FieldUses)
+	a.uses = make(map[types.Object]summary.FieldUses)
 	for _, b := range reversePostorder(a.fn) {
 		if a.in[b.Index] == nil {
 			continue

@@ -57,6 +57,14 @@ func (a *analysis) transfer(st facts, b *ssa.BasicBlock) facts {
 			}
 		case *ssa.Alloc:
 			a.alloc(st, instr)
+		case *ssa.BinOp:
+			// A nil comparison of a judged value is a guarded use, in a
+			// branch or not (`return f() != nil`).
+			if x, ok := nilComparand(instr); ok && a.reporting {
+				if s := a.stateOf(st, x, constCtx{}); s.Kind.MayBeNil() && a.judged[s.Ev] != nil {
+					a.use(a.judged[s.Ev], summary.FieldUses{Guarded: 1})
+				}
+			}
 		case *ssa.Call:
 			a.call(st, instr, instr.Common())
 			if noReturnInvoke(instr.Common()) {
@@ -83,27 +91,25 @@ func (a *analysis) transfer(st facts, b *ssa.BasicBlock) facts {
 func (a *analysis) sink(st facts, instr ssa.Instruction, v ssa.Value, f Finding) {
 	s := a.stateOf(st, v, constCtx{before: instr.Pos()})
 	if a.reporting {
-		field := a.loadedField(v)
-		if field == nil && s.Kind.MayBeNil() {
-			field = a.fieldEv[s.Ev] // the field's value, through a φ or a copy
+		var obj types.Object
+		if field := a.loadedField(v); field != nil {
+			obj = field
+		} else if s.Kind.MayBeNil() {
+			obj = a.judged[s.Ev] // a field's or result's value, through a φ or a copy
 		}
-		if field != nil {
-			var use summary.FieldUses
+		if obj != nil {
 			switch {
 			case s.Kind == nilstate.NonNil && s.Ev == nil:
-				use.Guarded = 1
-			case s.Kind == nilstate.Unknown, s.Kind.MayBeNil() && a.fieldEv[s.Ev] == field:
-				use.Unguarded = 1
+				a.use(obj, summary.FieldUses{Guarded: 1})
+			case s.Kind == nilstate.Unknown, s.Kind.MayBeNil() && a.judged[s.Ev] == obj:
+				a.use(obj, summary.FieldUses{Unguarded: 1})
 			}
-			// Count functions, not dereferences: a guarded block that
-			// uses the field five times is one guarded use.
-			u := a.fieldUses[field].Add(use)
-			a.fieldUses[field] = summary.FieldUses{Guarded: min(u.Guarded, 1), Unguarded: min(u.Unguarded, 1)}
 		}
 		if s.Kind.MayBeNil() {
-			// Evidence that is only a field's (also when the value went
-			// through a φ or a copy since) is judged later.
-			f.Field = a.fieldEv[s.Ev]
+			// Evidence that is only a field's or an imported result's
+			// (also when the value went through a φ or a copy since) is
+			// judged later.
+			f.Judged = a.judged[s.Ev]
 		}
 	}
 	if s.Kind == nilstate.NonNil {
@@ -479,9 +485,17 @@ func (a *analysis) decoded(st facts, c *ssa.CallCommon) {
 	for i := 0; i < target.NumFields(); i++ {
 		f := target.Field(i)
 		if ev := a.env.Field(f); ev != nil && f.Exported() && nilable(f.Type()) {
-			a.fieldEv[ev] = f
+			a.judged[ev] = f
 			a.retire(st, func(p pathKey) bool { return p == pathKey{base, i} || under(p, pathKey{base, i}) })
 			st[pathKey{base, i}] = nilstate.MaybeNilBecause(ev)
 		}
 	}
+}
+
+// use counts a guarded or unguarded use of a judged field or result.
+// It counts functions, not dereferences: a guarded block that uses the
+// field five times is one guarded use.
+func (a *analysis) use(obj types.Object, u summary.FieldUses) {
+	u = a.uses[obj].Add(u)
+	a.uses[obj] = summary.FieldUses{Guarded: min(u.Guarded, 1), Unguarded: min(u.Unguarded, 1)}
 }

@@ -80,7 +80,7 @@ func (a *analysis) computeIntrinsic(v ssa.Value) nilstate.State {
 		if fa, ok := v.X.(*ssa.FieldAddr); ok && v.Op == token.MUL && nilable(v.Type()) {
 			if f := fieldOf(fa); f != nil {
 				if ev := a.env.Field(f); ev != nil {
-					a.fieldEv[ev] = f
+					a.judged[ev] = f
 					return nilstate.MaybeNilBecause(ev)
 				}
 			}
@@ -142,15 +142,23 @@ func (a *analysis) callResult(call *ssa.Call, i int) nilstate.State {
 	switch r.Kind {
 	case summary.ResultNonNil:
 		return nilstate.NonNilState
-	case summary.ResultMaybeNil, summary.ResultNilIfErr, summary.ResultNilIfNotOK:
+	case summary.ResultMaybeNil:
+		if o := origin(callee); o.Pkg != origin(a.fn).Pkg && o.Object() != nil {
+			// Another package's result: judged by how this package uses
+			// it (types.Info.TypeOf is nil only for untyped expressions,
+			// which callers know they do not pass).
+			a.judged[r.Ev] = callee.Object()
+		}
+		return nilstate.MaybeNilBecause(r.Ev)
+	case summary.ResultNilIfErr, summary.ResultNilIfNotOK:
 		return nilstate.MaybeNilBecause(r.Ev)
 	case summary.ResultNilIfParamNil:
 		// Nil in, nil out: evidence only if the argument may be nil.
 		if args := call.Common().Args; r.Param < len(args) {
 			if s := a.intrinsic(args[r.Param], constCtx{before: call.Pos()}); s.Kind.MayBeNil() {
 				ev := s.Ev.Then(a.step(call.Pos(), "passed through "+displayName(callee)))
-				if f := a.fieldEv[s.Ev]; f != nil {
-					a.fieldEv[ev] = f // still a field's evidence, judged as such
+				if obj := a.judged[s.Ev]; obj != nil {
+					a.judged[ev] = obj // still judged as the original evidence
 				}
 				return nilstate.MaybeNilBecause(ev)
 			}
@@ -293,4 +301,12 @@ func collectNilSites(fn *ssa.Function) *nilSites {
 	}
 	sort.Slice(s.all, func(i, j int) bool { return s.all[i].pos < s.all[j].pos })
 	return s
+}
+
+// origin maps a generic instance to its generic function.
+func origin(fn *ssa.Function) *ssa.Function {
+	if o := fn.Origin(); o != nil {
+		return o
+	}
+	return fn
 }

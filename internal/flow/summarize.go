@@ -39,10 +39,11 @@ func (a *analysis) summarize() *summary.Summary {
 				continue
 			}
 			allNonNil = false
-			if !s.Kind.MayBeNil() || s.Ev.Origin().What == nilstate.CheckedForNil || a.fieldEv[s.Ev] != nil {
+			if !s.Kind.MayBeNil() || s.Ev.Origin().What == nilstate.CheckedForNil || a.judged[s.Ev] != nil {
 				// A nil known only from the function's own defensive check
 				// is not evidence for callers (see nilstate.CheckedForNil);
-				// nor is a field's, which is judged where it is dereferenced.
+				// nor is a field's or an imported result's, which is judged
+				// where it is used.
 				continue
 			}
 			if ev == nil {
