@@ -1,0 +1,3 @@
+module example.com/goplscheck
+
+go 1.26
