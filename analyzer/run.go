@@ -117,7 +117,7 @@ func (e *env) credible(obj types.Object, uses summary.FieldUses) bool {
 	case *types.Var:
 		return summary.Credible(e.Field(obj), e.fieldUses(obj).Add(uses))
 	}
-	return uses.Guarded > uses.Unguarded
+	return summary.CredibleResult(uses)
 }
 
 // fieldUses is the defining package's count of a field's dereferences,

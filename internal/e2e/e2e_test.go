@@ -141,6 +141,9 @@ func TestNilsentry(t *testing.T) {
 		r.noCrash(t)
 		assert.NotEqual(t, exitClean, r.code, "go vet exit status with findings\n%s", r)
 		r.hasFindings(t, want)
+		// Exactly the expected lines: go vet prints one line a finding.
+		lines := regexp.MustCompile(`(?m)^\S+\.go:\d+:\d+: [^\t]`).FindAllString(r.stderr, -1) // related lines are tab-indented
+		assert.Len(t, lines, len(want), "go vet reports exactly the marked findings\n%s", r)
 	})
 
 	t.Run("vettool/clean", func(t *testing.T) {

@@ -51,3 +51,13 @@ func Credible(ev *nilstate.Evidence, uses FieldUses) bool {
 	}
 	return uses.Guarded > uses.Unguarded
 }
+
+// CredibleResult decides the same for another package's function that
+// may return nil (types.Info.TypeOf, a cursor's Node): where the package
+// dereferences the result unguarded in several functions and checks it in
+// fewer, callers rely on an invariant of the API (the expression is typed,
+// the cursor is not the root), and the nil return is an edge case they
+// know they avoid. A lone unguarded use is still reported.
+func CredibleResult(uses FieldUses) bool {
+	return uses.Unguarded <= 1 || uses.Guarded >= uses.Unguarded
+}

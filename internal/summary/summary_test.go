@@ -57,3 +57,10 @@ func TestCredible(t *testing.T) {
 		})
 	}
 }
+
+func TestCredibleResult(t *testing.T) {
+	assert.True(t, summary.CredibleResult(summary.FieldUses{Unguarded: 1}), "a lone unguarded use is reported")
+	assert.True(t, summary.CredibleResult(summary.FieldUses{Guarded: 2, Unguarded: 2}))
+	assert.False(t, summary.CredibleResult(summary.FieldUses{Guarded: 1, Unguarded: 5}), "an API trusted in most places")
+	assert.False(t, summary.CredibleResult(summary.FieldUses{Unguarded: 2}))
+}
