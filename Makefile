@@ -9,7 +9,7 @@ GOLANGCI_LINT_VERSION := v2.15.0
 GOLANGCI_LINT         := $(BIN)/golangci-lint-$(GOLANGCI_LINT_VERSION)/golangci-lint
 
 .DEFAULT_GOAL := help
-.PHONY: help build test lint bench realworld gcl-e2e std
+.PHONY: help build test lint bench realworld gcl-e2e std gopls
 
 help: ## list the targets
 	@awk -F ':.*## ' '/^[a-z0-9-]+:.*## /{printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -35,6 +35,9 @@ realworld: ## run on real-world modules (scripts/realworld.sh)
 
 gcl-e2e: ## golangci-lint plugin end-to-end (scripts/gcl-e2e.sh)
 	bash scripts/gcl-e2e.sh
+
+gopls: ## gopls with nilsentry compiled in: bin/gopls-nilsentry, checked (scripts/gopls.sh)
+	bash scripts/gopls.sh
 
 # nilsentry exits 0 (no findings), 3 (findings), 1 (error), 2 (usage or a panic).
 # Findings are fine here; a crash, an error or an internal error is not.

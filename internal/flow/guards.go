@@ -91,7 +91,7 @@ func (a *analysis) assume(st facts, x ssa.Value, isNil bool, pos token.Pos) bool
 		}
 		a.set(st, x, nilstate.NilBecause(ev))
 		// err == nil: results that are nil only with an error are not nil.
-		if e, ok := x.(*ssa.Extract); ok {
+		if e := a.errorSource(x); e != nil {
 			a.markCompanions(st, e, summary.ResultNilIfErr)
 		}
 		return true
@@ -273,4 +273,36 @@ func nonEmptyIf(c *ssa.BinOp, branch bool) (ssa.Value, bool) {
 	}
 	nonEmpty := op == token.NEQ && n == 0 || op == token.GTR && n >= 0 || op == token.GEQ && n >= 1 || op == token.EQL && n >= 1
 	return call.Call.Args[0], nonEmpty
+}
+
+// errorSource returns the call result an error value comes from: the
+// value itself, or, for an error kept in a variable that lives in memory
+// (a named result in a function with defer, a captured variable), the
+// one call result ever stored into that variable.
+func (a *analysis) errorSource(x ssa.Value) *ssa.Extract {
+	if e, ok := x.(*ssa.Extract); ok {
+		return e
+	}
+	load, ok := x.(*ssa.UnOp)
+	if !ok || load.Op != token.MUL {
+		return nil
+	}
+	al, ok := load.X.(*ssa.Alloc)
+	if !ok {
+		return nil
+	}
+	var src *ssa.Extract
+	for _, r := range *al.Referrers() {
+		st, ok := r.(*ssa.Store)
+		if !ok || st.Addr != ssa.Value(al) {
+			continue
+		}
+		if e, ok := st.Val.(*ssa.Extract); ok {
+			if src != nil && src.Tuple != e.Tuple {
+				return nil // more than one call: ambiguous
+			}
+			src = e
+		}
+	}
+	return src
 }

@@ -264,3 +264,14 @@ func callbackNeverSet() {
 	c := &Cache{items: map[string]*Item{}}
 	c.onEv("x") // want `nil function call: c.onEv is nil here \(field onEv not set at sources.go:264\)`
 }
+
+// An error kept in a named result of a function with defer lives in
+// memory; its check still guards the companion result.
+func namedErrWithDefer(addr string) (name string, err error) {
+	c, err := dial(addr)
+	if err != nil {
+		return "", err
+	}
+	defer c.Close()
+	return c.Addr, nil
+}
