@@ -127,7 +127,7 @@ func (a *analysis) sink(st facts, instr ssa.Instruction, v ssa.Value, f Finding)
 			if _, seen := a.derefSites[f.Pos]; !seen && f.Pos.IsValid() {
 				a.derefSites[f.Pos] = f
 			}
-			if p, ok := a.key(v).(*ssa.Parameter); ok {
+			if p, ok := a.key(v).(*ssa.Parameter); ok && a.onEveryPath(instr.Block()) {
 				if _, seen := a.paramDeref[p]; !seen {
 					a.paramDeref[p] = a.step(f.Pos, "dereferenced")
 				}
@@ -498,4 +498,19 @@ func (a *analysis) decoded(st facts, c *ssa.CallCommon) {
 func (a *analysis) use(obj types.Object, u summary.FieldUses) {
 	u = a.uses[obj].Add(u)
 	a.uses[obj] = summary.FieldUses{Guarded: min(u.Guarded, 1), Unguarded: min(u.Unguarded, 1)}
+}
+
+// onEveryPath reports whether every normal return of the function passes
+// through b: a parameter dereferenced there is dereferenced whenever the
+// function returns (`if t.Len() != 0 { t.vars[0] }` is not).
+func (a *analysis) onEveryPath(b *ssa.BasicBlock) bool {
+	for _, r := range a.fn.Blocks {
+		if len(r.Instrs) == 0 || a.in[r.Index] == nil {
+			continue
+		}
+		if _, ok := r.Instrs[len(r.Instrs)-1].(*ssa.Return); ok && r != a.fn.Recover && !b.Dominates(r) {
+			return false
+		}
+	}
+	return true
 }

@@ -133,7 +133,7 @@ func closureCapturedGuard(m map[string]*User) func() string {
 	return func() string { return u.Name } // captured after the check: no evidence inside the literal
 }
 
-func Find[T any](xs []*T, keep func(*T) bool) *T { // want Find:"nilsentry\\(r0=maybenil p1=derefs\\)"
+func Find[T any](xs []*T, keep func(*T) bool) *T { // want Find:"nilsentry\\(r0=maybenil\\)"
 	for _, x := range xs {
 		if keep(x) {
 			return x
@@ -190,4 +190,30 @@ func lengthGuardReversed(cond bool, k string) {
 		m[k] = 2
 	}
 	m[k] = 3 // want `nil map write: m may be nil here \(declared without a value at precision.go:\d+\)`
+}
+
+// --- a parameter dereferenced only on some paths is not "dereferenced" ---
+
+type tuple struct{ vars []int }
+
+func (t *tuple) size() int {
+	if t == nil {
+		return 0
+	}
+	return len(t.vars)
+}
+
+func last(t *tuple) int {
+	if t.size() == 0 {
+		return -1
+	}
+	return t.vars[t.size()-1] // reached only for a non-empty, so non-nil, tuple
+}
+
+func useLast(cond bool) int {
+	var t *tuple
+	if cond {
+		t = &tuple{vars: []int{1}}
+	}
+	return last(t)
 }
