@@ -225,17 +225,9 @@ func boolConst(v ssa.Value) (bool, bool) {
 func nonEmptyIf(c *ssa.BinOp, branch bool) (ssa.Value, bool) {
 	op, l, r := c.Op, c.X, c.Y
 	if _, isConst := l.(*ssa.Const); isConst {
-		// Put len(x) on the left: 0 < len(x) is len(x) > 0.
-		l, r = r, l
-		switch op {
-		case token.LSS:
-			op = token.GTR
-		case token.GTR:
-			op = token.LSS
-		case token.LEQ:
-			op = token.GEQ
-		case token.GEQ:
-			op = token.LEQ
+		l, r = r, l // 0 < len(x) is len(x) > 0
+		if m, ok := mirrored[op]; ok {
+			op = m
 		}
 	}
 	call, ok := l.(*ssa.Call)
@@ -255,25 +247,20 @@ func nonEmptyIf(c *ssa.BinOp, branch bool) (ssa.Value, bool) {
 		return nil, false
 	}
 	if !branch {
-		// Negate: the false branch of len(x) == 0 is len(x) != 0, ...
-		switch op {
-		case token.EQL:
-			op = token.NEQ
-		case token.NEQ:
-			op = token.EQL
-		case token.LSS:
-			op = token.GEQ
-		case token.GEQ:
-			op = token.LSS
-		case token.GTR:
-			op = token.LEQ
-		case token.LEQ:
-			op = token.GTR
-		}
+		op = negated[op] // the false branch of len(x) == 0 is len(x) != 0
 	}
 	nonEmpty := op == token.NEQ && n == 0 || op == token.GTR && n >= 0 || op == token.GEQ && n >= 1 || op == token.EQL && n >= 1
 	return call.Call.Args[0], nonEmpty
 }
+
+// mirrored swaps a comparison's operands; negated is its negation.
+var (
+	mirrored = map[token.Token]token.Token{token.LSS: token.GTR, token.GTR: token.LSS, token.LEQ: token.GEQ, token.GEQ: token.LEQ}
+	negated  = map[token.Token]token.Token{
+		token.EQL: token.NEQ, token.NEQ: token.EQL, token.LSS: token.GEQ,
+		token.GEQ: token.LSS, token.GTR: token.LEQ, token.LEQ: token.GTR,
+	}
+)
 
 // errorSource returns the call result an error value comes from: the
 // value itself, or, for an error kept in a variable that lives in memory
