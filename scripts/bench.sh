@@ -179,6 +179,22 @@ report() {
 		done <"$lines"
 	fi
 	echo
+	echo "Where the time goes (run 1; CPU = user+sys of the analysis processes; dep = a dependency analyzed only for facts):"
+	echo
+	echo "| module | tool | dep processes | dep CPU s | package processes | package CPU s | most CPU | most RSS |"
+	echo "|---|---|--:|--:|--:|--:|---|---|"
+	while IFS=$'\t' read -r name _; do
+		for t in "${tools[@]}"; do
+			[ -f "$BENCH_DIR/runs/$name/$t.1.rss" ] || continue
+			awk -v n="$name" -v t="$t" '$1=="BENCHRSS" {
+				c=$5+$6; k=(NF>=7 ? $7 : "pkg"); id=(NF>=8 ? $8 : "?"); for (i=9; i<=NF; i++) id=id " " $i
+				cnt[k]++; cpu[k]+=c
+				if (c>mc) {mc=c; mcid=id}; if ($3>mr) {mr=$3; mrid=id} }
+				END {printf "| %s | %s | %d | %.1f | %d | %.1f | %s (%.1f s) | %s (%.0f MiB) |\n",
+					n, t, cnt["dep"], cpu["dep"], cnt["pkg"], cpu["pkg"], mcid, mc, mrid, mr/1024}' "$BENCH_DIR/runs/$name/$t.1.rss"
+		done
+	done <"$lines"
+	echo
 	echo "wall: median wall time of \`go vet\`; CPU: user+sys of go vet and all its children;"
 	echo "ms/kLOC: wall per 1000 analyzed lines (linearity); peak RSS: largest single analysis process;"
 	echo "findings: \`file:line:col:\` diagnostics of run 1 (raw in findings/<module>/<tool>.txt)."

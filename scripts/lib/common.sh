@@ -81,7 +81,8 @@ need_time() {
 #    cache on that ID, so a fresh nonce forces every package (and every dependency
 #    that needs facts) to be analyzed again while compiled export data stays cached.
 #  - every analysis process runs under GNU time; with $BENCH_RSS_LOG set, one line
-#    "BENCHRSS <wall s> <max RSS KiB> <exit> <user s> <sys s>" per process is appended to it.
+#    "BENCHRSS <wall s> <max RSS KiB> <exit> <user s> <sys s> <pkg|dep> <package ID>"
+#    per process is appended to it ("dep": a dependency analyzed only for its facts).
 make_wrapper() {
 	local tool=$1 real=$2
 	mkdir -p "$BIN"
@@ -94,7 +95,10 @@ case "\$1" in
 -flags) exec "\$real" "\$@" ;;
 esac
 if [ -n "\${BENCH_RSS_LOG:-}" ]; then
-	exec /usr/bin/time -q -a -o "\$BENCH_RSS_LOG" -f 'BENCHRSS %e %M %x %U %S' "\$real" "\$@"
+	for cfg; do :; done # go vet passes the package's vet.cfg last
+	id=\$(sed -n 's/^[[:space:]]*"ID": "\(.*\)",\$/\1/p' "\$cfg" 2>/dev/null | head -1)
+	if grep -q '"VetxOnly": true' "\$cfg" 2>/dev/null; then kind=dep; else kind=pkg; fi
+	exec /usr/bin/time -q -a -o "\$BENCH_RSS_LOG" -f "BENCHRSS %e %M %x %U %S \$kind \${id:-?}" "\$real" "\$@"
 fi
 exec "\$real" "\$@"
 WRAP
