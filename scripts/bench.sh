@@ -89,9 +89,9 @@ main() {
 		name=$(module_name "$m")
 		fetch_module "$m"
 		mkdir -p "$BENCH_DIR/runs/$name" "$BENCH_DIR/findings/$name"
-		read -r nlines nfiles < <(count_lines "$m")
-		printf '%s\t%s\t%s\n' "$name" "$nlines" "$nfiles" >>"$lines"
-		log "$name: $nlines lines in $nfiles files; warm-up (compiles export data, untimed)"
+		read -r nlines nfiles nall < <(count_lines "$m")
+		printf '%s\t%s\t%s\t%s\n' "$name" "$nlines" "$nfiles" "$nall" >>"$lines"
+		log "$name: $nlines lines in $nfiles files ($nall with dependencies); warm-up (compiles export data, untimed)"
 		local t0=$SECONDS
 		run_vet nilness "$m" "$BENCH_DIR/runs/$name/warmup" "warmup-$$-$RANDOM"
 		if [ "$(unexpected_lines "$BENCH_DIR/runs/$name/warmup.stderr" | grep -vc '^go: downloading')" != 0 ]; then
@@ -178,6 +178,20 @@ report() {
 			echo "| $name | $tr | $rr | $(ratio "$ws" "$wa") | $(ratio "$rs" "$ra") | $ok |"
 		done <"$lines"
 	fi
+	echo
+	echo "Linearity: CPU time of the analysis processes (median) per 1000 lines, of the module / of the module and all its dependencies:"
+	echo
+	local hdr="| module | kLOC | kLOC with deps |" sep="|---|--:|--:|"
+	for t in "${tools[@]}"; do hdr="$hdr $t ms/kLOC |"; sep="$sep--:|"; done
+	echo "$hdr"; echo "$sep"
+	while IFS=$'\t' read -r name nlines _ nall; do
+		local row
+		row=$(awk -v n="$name" -v l="$nlines" -v a="${nall:-0}" 'BEGIN {printf "| %s | %.1f | %.1f |", n, l/1000, a/1000}')
+		for t in "${tools[@]}"; do
+			row="$row $(col "$tsv" "$name" "$t" 8 | median | awk -v l="$nlines" -v a="${nall:-0}" '{printf "%.0f / %s", $1*1e6/l, (a>0 ? sprintf("%.0f", $1*1e6/a) : "?")}') |"
+		done
+		echo "$row"
+	done <"$lines"
 	echo
 	echo "Where the time goes (run 1; CPU = user+sys of the analysis processes; dep = a dependency analyzed only for facts):"
 	echo

@@ -141,22 +141,30 @@ fetch_module() {
 	echo "$spec" >"$stamp"
 }
 
-# count_lines NAME: prints "<analyzed lines> <files>": all lines of the .go files
-# that go vet analyzes (GoFiles, CgoFiles, TestGoFiles, XTestGoFiles of the
-# pattern under this GOOS/GOARCH; generated files included, testdata excluded).
+# count_lines NAME: prints "<analyzed lines> <files> <lines with dependencies>".
+# Analyzed: all lines of the .go files go vet analyzes for the pattern
+# (GoFiles, CgoFiles, TestGoFiles, XTestGoFiles under this GOOS/GOARCH;
+# generated files included, testdata excluded). With dependencies: plus the
+# GoFiles and CgoFiles of every dependency (test dependencies included), which a
+# tool with facts analyzes too. (Generated test mains, listed with absolute
+# paths in the build cache, are left out.)
 count_lines() {
-	local dir pat
-	dir=$(module_dir "$1"); pat=$(module_pattern "$1")
+	local dir pat tmp
+	dir=$(module_dir "$1"); pat=$(module_pattern "$1"); tmp=$BENCH_DIR/.files.$$
 	(cd "$dir" && go list -e -f '{{$d := .Dir}}{{range .GoFiles}}{{$d}}/{{.}}
 {{end}}{{range .CgoFiles}}{{$d}}/{{.}}
 {{end}}{{range .TestGoFiles}}{{$d}}/{{.}}
 {{end}}{{range .XTestGoFiles}}{{$d}}/{{.}}
-{{end}}' "$pat") | sort -u | awk 'NF' >"$BENCH_DIR/.files.$$"
-	local files lines
-	files=$(wc -l <"$BENCH_DIR/.files.$$")
-	lines=$(tr '\n' '\0' <"$BENCH_DIR/.files.$$" | xargs -0 cat | wc -l)
-	rm -f "$BENCH_DIR/.files.$$"
-	echo "$lines $files"
+{{end}}' "$pat") | awk 'NF' | LC_ALL=C sort -u >"$tmp.own"
+	(cd "$dir" && go list -e -deps -test -f '{{$d := .Dir}}{{range .GoFiles}}{{$d}}/{{.}}
+{{end}}{{range .CgoFiles}}{{$d}}/{{.}}
+{{end}}' "$pat") | awk 'NF && !/\/\//' | LC_ALL=C sort -u | LC_ALL=C sort -u -m - "$tmp.own" >"$tmp.all"
+	local files lines all
+	files=$(wc -l <"$tmp.own")
+	lines=$(tr '\n' '\0' <"$tmp.own" | xargs -0 cat | wc -l)
+	all=$(tr '\n' '\0' <"$tmp.all" | xargs -0 cat | wc -l)
+	rm -f "$tmp.own" "$tmp.all"
+	echo "$lines $files $all"
 }
 
 # Line classes in go vet / singlechecker stderr. A finding is a line
