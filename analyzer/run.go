@@ -24,24 +24,30 @@ func run(pass *analysis.Pass) (any, error) {
 	env.fields = flow.FieldEvidence(ssainput.SrcFuncs, env.Where)
 	rep := report.New(pass, report.Filter{Generated: settings.Generated, Tests: settings.Tests})
 
-	var findings []flow.Finding
-	uses := make(map[types.Object]summary.FieldUses)
+	results := make(map[*ssa.Function]flow.Result, len(ssainput.SrcFuncs))
 	for _, scc := range summary.Order(ssainput.SrcFuncs) {
-		results := analyzeSCC(scc, env)
-		for i, fn := range scc {
-			res := results[i]
-			if res.Degraded != "" && settings.Degraded {
-				pass.Reportf(fn.Pos(), "nilsentry: %s skipped: %s", fn.Name(), res.Degraded)
-			}
-			findings = append(findings, res.Findings...)
-			for f, u := range res.Uses {
-				uses[f] = uses[f].Add(u)
-			}
+		for i, res := range analyzeSCC(scc, env) {
+			fn := scc[i]
+			results[fn] = res
 			// Only exported functions can be called statically from another
 			// package, so only they need facts.
 			if obj := fn.Object(); obj != nil && obj.Exported() && fn.Parent() == nil && res.Summary.Interesting() {
 				pass.ExportObjectFact(obj, summary.Portable(res.Summary))
 			}
+		}
+	}
+	reanalyzeLiterals(ssainput.SrcFuncs, results, env)
+
+	var findings []flow.Finding
+	uses := make(map[types.Object]summary.FieldUses)
+	for _, fn := range ssainput.SrcFuncs {
+		res := results[fn]
+		if res.Degraded != "" && settings.Degraded {
+			pass.Reportf(fn.Pos(), "nilsentry: %s skipped: %s", fn.Name(), res.Degraded)
+		}
+		findings = append(findings, res.Findings...)
+		for f, u := range res.Uses {
+			uses[f] = uses[f].Add(u)
 		}
 	}
 
@@ -61,6 +67,29 @@ func run(pass *analysis.Pass) (any, error) {
 		rep.Flush()
 	}
 	return nil, nil
+}
+
+// reanalyzeLiterals analyzes again the function literals that capture a
+// variable which may be nil where the closure is made. Literals come
+// before their enclosing function in call order (it calls them), so those
+// states are known only now; the literal's summary, already used by its
+// callers, stays as it was. fns lists enclosing functions before their
+// literals, so nested literals see what their re-analyzed parent captured.
+func reanalyzeLiterals(fns []*ssa.Function, results map[*ssa.Function]flow.Result, env *env) {
+	for _, fn := range fns {
+		for _, fv := range fn.FreeVars {
+			if _, ok := env.captured[fv]; ok {
+				results[fn] = flow.Analyze(fn, env)
+				break
+			}
+		}
+		for fv, s := range results[fn].Captures {
+			if env.captured == nil {
+				env.captured = make(map[*ssa.FreeVar]nilstate.State)
+			}
+			env.captured[fv] = s
+		}
+	}
 }
 
 // analyzeSCC analyzes a component of the call graph, iterating recursive
@@ -96,6 +125,7 @@ type env struct {
 	fields   map[*types.Var]*nilstate.Evidence // found in this package (fields of any package)
 
 	importedFields map[*types.Var]*summary.FieldFact // fields of other packages, fact and local evidence merged
+	captured       map[*ssa.FreeVar]nilstate.State   // states of variables at the closures that capture them
 }
 
 // Field returns the evidence about a field: the defining package's fact
@@ -173,6 +203,10 @@ func (e *env) Summary(callee *ssa.Function) *summary.Summary {
 	}
 	e.imported[callee] = s
 	return s
+}
+
+func (e *env) Captured(fv *ssa.FreeVar) nilstate.State {
+	return e.captured[fv]
 }
 
 func (e *env) Where(pos token.Pos) string {

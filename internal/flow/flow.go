@@ -26,6 +26,10 @@ type Env interface {
 	Field(f *types.Var) *nilstate.Evidence
 	// Where renders a position as "file.go:12" (base name only).
 	Where(pos token.Pos) string
+	// Captured is the state of a variable a function literal captures,
+	// as the enclosing function knew it (see closures.go); Unknown if
+	// nothing is known.
+	Captured(fv *ssa.FreeVar) nilstate.State
 }
 
 // Budgets bound the work spent on one function (design principle 4).
@@ -71,6 +75,9 @@ type Result struct {
 	Summary  *summary.Summary
 	// Uses counts guarded and unguarded uses of judged fields and results.
 	Uses map[types.Object]summary.FieldUses
+	// Captures are the states of variables captured by the function
+	// literals this function makes (see closures.go).
+	Captures map[*ssa.FreeVar]nilstate.State
 	// Degraded is non-empty when a budget was exceeded or the analysis
 	// failed; the function then has no findings and an unknown summary.
 	Degraded string
@@ -94,7 +101,7 @@ func Analyze(fn *ssa.Function, env Env) (res Result) {
 		return Result{Degraded: msg, Summary: unknownSummary(fn)}
 	}
 	a.final()
-	return Result{Findings: a.findings, Summary: a.summarize(), Uses: a.uses}
+	return Result{Findings: a.findings, Summary: a.summarize(), Uses: a.uses, Captures: a.captures}
 }
 
 func unknownSummary(fn *ssa.Function) *summary.Summary {
@@ -137,6 +144,9 @@ type analysis struct {
 	paramDeref map[*ssa.Parameter]nilstate.Step
 	returns    []returnSite
 	uses       map[types.Object]summary.FieldUses
+	captures   map[*ssa.FreeVar]nilstate.State
+
+	frozen map[*ssa.FreeVar]bool // captured variables assigned once (closures.go)
 }
 
 func newAnalysis(fn *ssa.Function, env Env) *analysis {
@@ -186,7 +196,10 @@ func (a *analysis) solve() string {
 // feasible predecessor edges, each refined by its branch condition, with
 // b's φ-nodes evaluated per edge.
 func (a *analysis) entry(b *ssa.BasicBlock) facts {
-	if b.Index == 0 || b == a.fn.Recover {
+	if b.Index == 0 {
+		return a.initial()
+	}
+	if b == a.fn.Recover {
 		return facts{}
 	}
 	var acc facts

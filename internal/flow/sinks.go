@@ -57,6 +57,10 @@ func (a *analysis) transfer(st facts, b *ssa.BasicBlock) facts {
 			}
 		case *ssa.Alloc:
 			a.alloc(st, instr)
+		case *ssa.MakeClosure:
+			if a.reporting {
+				a.capture(st, instr)
+			}
 		case *ssa.BinOp:
 			// A nil comparison of a judged value is a guarded use, in a
 			// branch or not (`return f() != nil`).
@@ -241,7 +245,9 @@ func (a *analysis) invalidate(st facts, c *ssa.CallCommon) {
 			return false
 		}
 		switch r := root(p).(type) {
-		case *ssa.Global, *ssa.FreeVar:
+		case *ssa.FreeVar:
+			return !a.frozen[r] // shared with code we do not see, unless assigned once
+		case *ssa.Global:
 			return true // shared with code we do not see
 		case *ssa.Alloc:
 			if escapes(r) {
