@@ -18,7 +18,13 @@ import (
 //   - `x.F = nil` anywhere in the package;
 //   - `x.F == nil` / `x.F != nil`: the author believes F can be nil;
 //   - json.Unmarshal / (*json.Decoder).Decode into a struct: a missing
-//     key leaves its pointer fields nil.
+//     key leaves its pointer fields nil;
+//   - `&T{...}` or `new(T)` that leaves F unset and leaves the function
+//     (returned or stored) without being handed to a call that might
+//     set it: the constructor does not set F.
+//
+// Like every kind of field evidence it is reported only where the package
+// guards the field more than not (summary.Credible).
 func FieldEvidence(fns []*ssa.Function, where func(token.Pos) string) map[*types.Var]*nilstate.Evidence {
 	out := make(map[*types.Var]*nilstate.Evidence)
 	seen := make(map[*types.Var]map[string]bool)
@@ -52,6 +58,10 @@ func FieldEvidence(fns []*ssa.Function, where func(token.Pos) string) map[*types
 							}
 						}
 					}
+				case *ssa.Alloc:
+					for _, f := range unsetFields(instr) {
+						add(f, instr.Pos(), "not set")
+					}
 				case *ssa.Call:
 					if target := jsonTarget(instr.Common()); target != nil {
 						for i := 0; i < target.NumFields(); i++ {
@@ -63,6 +73,52 @@ func FieldEvidence(fns []*ssa.Function, where func(token.Pos) string) map[*types
 					}
 				}
 			}
+		}
+	}
+	return out
+}
+
+// unsetFields returns the nilable fields of a fresh struct that the
+// function never stores, if the struct leaves the function only by being
+// returned or stored somewhere: a struct handed to a call, a method or an
+// interface may be filled in there.
+func unsetFields(al *ssa.Alloc) []*types.Var {
+	if !al.Heap {
+		return nil
+	}
+	strct, ok := al.Type().(*types.Pointer).Elem().Underlying().(*types.Struct)
+	if !ok {
+		return nil
+	}
+	set := make([]bool, strct.NumFields())
+	leaves := false
+	for _, r := range *al.Referrers() {
+		switch r := r.(type) {
+		case *ssa.FieldAddr:
+			for _, rr := range *r.Referrers() {
+				if st, ok := rr.(*ssa.Store); ok && st.Addr == ssa.Value(r) {
+					set[r.Field] = true
+				}
+			}
+		case *ssa.Return:
+			leaves = true
+		case *ssa.Store:
+			if r.Addr == ssa.Value(al) {
+				return nil // *p = v sets every field
+			}
+			leaves = true
+		case *ssa.UnOp, *ssa.DebugRef:
+		default:
+			return nil
+		}
+	}
+	if !leaves {
+		return nil
+	}
+	var out []*types.Var
+	for i := range set {
+		if f := strct.Field(i); !set[i] && nilable(f.Type()) {
+			out = append(out, f)
 		}
 	}
 	return out

@@ -10,7 +10,7 @@ import (
 
 type Node struct {
 	Val  int
-	Next *Node // want Next:"nilable\\(field Next checked for nil at guards.go:143\\)"
+	Next *Node // want Next:"nilable\\(field Next checked for nil at guards.go:143; field Next not set at guards.go:208\\)"
 }
 
 func get(m map[string]*Node, k string) *Node {

@@ -14,7 +14,7 @@ func profileIDChecked(s *store.Store, name string) int {
 	if u == nil {
 		return 0
 	}
-	return u.Profile.ID // want `nil dereference: u.Profile may be nil here \(field Profile assigned nil at store.go:42; field Profile checked for nil at api.go:22\)`
+	return u.Profile.ID // want `nil dereference: u.Profile may be nil here \(field Profile assigned nil at store.go:42; field Profile not set at store.go:70; field Profile checked for nil at api.go:22\)`
 }
 
 func profileIDFullyChecked(s *store.Store, name string) int {

@@ -10,7 +10,7 @@ type Profile struct{ ID int }
 
 type User struct {
 	Name    string
-	Profile *Profile // want Profile:"nilable\\(field Profile assigned nil at store.go:42\\)"
+	Profile *Profile // want Profile:"nilable\\(field Profile assigned nil at store.go:42; field Profile not set at store.go:70\\)"
 	Manager *User    // never nilled, never checked: trusted
 }
 
@@ -62,4 +62,10 @@ func (u *User) DisplayName() string { // want DisplayName:"nilsentry\\(p0=nilsaf
 		return "<nobody>"
 	}
 	return u.Name
+}
+
+// NewUser leaves Profile unset (evidence that it may be nil) and sets
+// Manager (which stays trusted).
+func NewUser(name string, manager *User) *User { // want NewUser:"nilsentry\\(r0=nonnil\\)"
+	return &User{Name: name, Manager: manager}
 }
