@@ -20,7 +20,7 @@ var Analyzer = &analysis.Analyzer{
 	URL:       "https://github.com/nilsentry/nilsentry#rules",
 	Requires:  []*analysis.Analyzer{buildssa.Analyzer, ctrlflow.Analyzer},
 	Run:       run,
-	FactTypes: []analysis.Fact{new(summary.Fact), new(summary.FieldFact)},
+	FactTypes: []analysis.Fact{new(summary.Fact), new(summary.FieldFact), new(summary.ForeignFields)},
 }
 
 const doc = `report nil dereferences that nil evidence can reach

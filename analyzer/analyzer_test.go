@@ -21,7 +21,7 @@ func TestAnalyzer(t *testing.T) {
 // TestCrossPackage runs with facts: summaries and field evidence of
 // package store reach package api.
 func TestCrossPackage(t *testing.T) {
-	analysistest.Run(t, testdata, analyzer.Analyzer, "xpkg/store", "xpkg/api")
+	analysistest.Run(t, testdata, analyzer.Analyzer, "xpkg/store", "xpkg/admin", "xpkg/api")
 }
 
 // TestSettings checks the flags that select what is reported.

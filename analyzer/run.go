@@ -4,6 +4,7 @@ import (
 	"go/token"
 	"go/types"
 	"path/filepath"
+	"sort"
 	"strconv"
 
 	"github.com/nilsentry/nilsentry/internal/flow"
@@ -13,6 +14,7 @@ import (
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/passes/buildssa"
 	"golang.org/x/tools/go/ssa"
+	"golang.org/x/tools/go/types/objectpath"
 )
 
 // maxSCCRounds bounds the fixed point over mutually recursive functions.
@@ -58,10 +60,24 @@ func run(pass *analysis.Pass) (any, error) {
 			rep.Add(f)
 		}
 	}
+	var foreign summary.ForeignFields
 	for f, ev := range env.fields {
-		if f.Pkg() == pass.Pkg && f.Exported() { // others cannot reach unexported fields
-			pass.ExportObjectFact(f, &summary.FieldFact{Ev: summary.StripPos(ev), Uses: uses[types.Object(f)]})
+		if !f.Exported() { // others cannot reach unexported fields
+			continue
 		}
+		fact := summary.FieldFact{Ev: summary.StripPos(ev), Uses: uses[types.Object(f)]}
+		if f.Pkg() == pass.Pkg {
+			pass.ExportObjectFact(f, &fact)
+		} else if path, err := env.paths.For(f); err == nil && f.Pkg() != nil {
+			foreign.Fields = append(foreign.Fields, summary.ForeignField{Pkg: f.Pkg().Path(), Path: string(path), Fact: fact})
+		}
+	}
+	if len(foreign.Fields) > 0 {
+		sort.Slice(foreign.Fields, func(i, j int) bool {
+			a, b := foreign.Fields[i], foreign.Fields[j]
+			return a.Pkg < b.Pkg || a.Pkg == b.Pkg && a.Path < b.Path
+		})
+		pass.ExportPackageFact(&foreign)
 	}
 	if settings.reports(pass.Pkg.Path()) {
 		rep.Flush()
@@ -126,6 +142,9 @@ type env struct {
 
 	importedFields map[*types.Var]*summary.FieldFact // fields of other packages, fact and local evidence merged
 	captured       map[*ssa.FreeVar]nilstate.State   // states of variables at the closures that capture them
+
+	paths   objectpath.Encoder
+	foreign map[string][]summary.FieldFact // other packages' evidence about fields, by pkg + objectpath (see foreignFacts)
 }
 
 // Field returns the evidence about a field: the defining package's fact
@@ -169,16 +188,50 @@ func (e *env) importField(f *types.Var) *summary.FieldFact {
 	for _, step := range fact.Ev.All() {
 		known[step.What] = true
 	}
-	for _, step := range e.fields[f].All() {
-		if !known[step.What] {
-			fact.Ev = fact.Ev.Then(step)
+	add := func(ev *nilstate.Evidence) {
+		for _, step := range ev.All() {
+			if !known[step.What] {
+				known[step.What] = true
+				fact.Ev = fact.Ev.Then(step)
+			}
 		}
 	}
+	for _, other := range e.foreignFacts(f) {
+		add(other.Ev)
+		fact.Uses = fact.Uses.Add(other.Uses)
+	}
+	add(e.fields[f])
 	if e.importedFields == nil {
 		e.importedFields = make(map[*types.Var]*summary.FieldFact)
 	}
 	e.importedFields[f] = fact
 	return fact
+}
+
+// foreignFacts returns what the packages this one depends on found about
+// another package's field f, in package path order.
+func (e *env) foreignFacts(f *types.Var) []summary.FieldFact {
+	if e.foreign == nil {
+		e.foreign = make(map[string][]summary.FieldFact)
+		facts := e.pass.AllPackageFacts()
+		sort.Slice(facts, func(i, j int) bool { return facts[i].Package.Path() < facts[j].Package.Path() })
+		for _, pf := range facts {
+			if ff, ok := pf.Fact.(*summary.ForeignFields); ok {
+				for _, x := range ff.Fields {
+					k := x.Pkg + "\x00" + x.Path
+					e.foreign[k] = append(e.foreign[k], x.Fact)
+				}
+			}
+		}
+	}
+	if len(e.foreign) == 0 || f.Pkg() == nil {
+		return nil
+	}
+	path, err := e.paths.For(f)
+	if err != nil {
+		return nil
+	}
+	return e.foreign[f.Pkg().Path()+"\x00"+string(path)]
 }
 
 func (e *env) Summary(callee *ssa.Function) *summary.Summary {

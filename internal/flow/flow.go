@@ -37,6 +37,11 @@ const (
 	maxRounds = 12    // fixed-point rounds over the CFG
 	maxBlocks = 20000 // larger functions are skipped, with a note
 	maxFacts  = 4000  // tracked keys per block before giving up
+	// maxStored bounds the facts held at block boundaries at once (sum of
+	// the entry and exit maps' sizes): the memory of one function's
+	// analysis. Giant generated state machines (a VM's dispatch loop)
+	// reach it; ordinary functions stay far below.
+	maxStored = 1_000_000
 )
 
 // Finding is one sink that a nil may reach.
@@ -135,6 +140,7 @@ type analysis struct {
 	judged     map[*nilstate.Evidence]types.Object // field and imported-result evidence in use, by identity
 
 	in, out []facts // per block; nil means not (yet) reached
+	live    []map[ssa.Value]bool // per block, values live on entry (live.go)
 
 	// Filled by the final pass only.
 	reporting  bool
@@ -160,6 +166,7 @@ func newAnalysis(fn *ssa.Function, env Env) *analysis {
 		judged:     make(map[*nilstate.Evidence]types.Object),
 		in:         make([]facts, len(fn.Blocks)),
 		out:        make([]facts, len(fn.Blocks)),
+		live:       liveIn(fn),
 	}
 }
 
@@ -167,6 +174,7 @@ func newAnalysis(fn *ssa.Function, env Env) *analysis {
 // until the block entry states stop changing.
 func (a *analysis) solve() string {
 	order := reversePostorder(a.fn)
+	stored := 0
 	for round := 0; ; round++ {
 		if round == maxRounds {
 			return fmt.Sprintf("no fixed point after %d rounds", maxRounds)
@@ -181,10 +189,16 @@ func (a *analysis) solve() string {
 				return fmt.Sprintf("%d tracked values exceed the budget of %d", len(entry), maxFacts)
 			}
 			if a.in[b.Index] == nil || !sameFacts(a.in[b.Index], entry) {
+				stored += len(entry) - len(a.in[b.Index])
 				a.in[b.Index] = entry
 				changed = true
 			}
-			a.out[b.Index] = a.transfer(a.in[b.Index].clone(), b)
+			out := a.transfer(a.in[b.Index].clone(), b)
+			stored += len(out) - len(a.out[b.Index])
+			a.out[b.Index] = out
+			if stored > maxStored {
+				return fmt.Sprintf("%d facts at block boundaries exceed the budget of %d", stored, maxStored)
+			}
 		}
 		if !changed {
 			return ""
@@ -226,6 +240,9 @@ func (a *analysis) entry(b *ssa.BasicBlock) facts {
 		} else {
 			acc = a.join(acc, edge)
 		}
+	}
+	if acc != nil {
+		a.prune(acc, b)
 	}
 	return acc
 }

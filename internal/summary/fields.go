@@ -61,3 +61,34 @@ func Credible(ev *nilstate.Evidence, uses FieldUses) bool {
 func CredibleResult(uses FieldUses) bool {
 	return uses.Unguarded <= 1 || uses.Guarded >= uses.Unguarded
 }
+
+// ForeignFields is a package fact: the evidence a package found about
+// fields of other packages (it stores nil into them, checks them for nil)
+// and its count of their uses. The defining package's FieldFact cannot
+// carry it (that package is analyzed first), so packages that import
+// this one merge it at their own uses (analysis facts of every
+// dependency are visible, under go vet too).
+type ForeignFields struct {
+	Fields []ForeignField
+}
+
+// ForeignField names a field by its package path and objectpath.Path.
+type ForeignField struct {
+	Pkg, Path string
+	Fact      FieldFact
+}
+
+func (*ForeignFields) AFact() {}
+
+func (f *ForeignFields) String() string {
+	var b strings.Builder
+	b.WriteString("foreign(")
+	for i, ff := range f.Fields {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		b.WriteString(ff.Fact.Ev.String()) // each step names its field
+	}
+	b.WriteString(")")
+	return b.String()
+}

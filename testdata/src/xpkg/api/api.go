@@ -1,8 +1,12 @@
+// want package:"foreign\\(field Lead checked for nil at api.go:94; field Profile checked for nil at api.go:26\\)"
 // Package api dereferences what package store returns: facts carry the
 // summaries and field evidence across the package boundary.
 package api
 
-import "xpkg/store"
+import (
+	"xpkg/admin"
+	"xpkg/store"
+)
 
 func profileID(s *store.Store, name string) int {
 	u := s.Lookup(name)
@@ -14,7 +18,7 @@ func profileIDChecked(s *store.Store, name string) int {
 	if u == nil {
 		return 0
 	}
-	return u.Profile.ID // want `nil dereference: u.Profile may be nil here \(field Profile assigned nil at store.go:42; field Profile not set at store.go:70; field Profile checked for nil at api.go:22\)`
+	return u.Profile.ID // want `nil dereference: u.Profile may be nil here \(field Profile assigned nil at store.go:42; field Profile not set at store.go:70; field Profile checked for nil at api.go:26\)`
 }
 
 func profileIDFullyChecked(s *store.Store, name string) int {
@@ -79,4 +83,16 @@ func passNil(s *store.Store) {
 		u = s.Lookup("x")
 	}
 	store.Anonymize(u) // want `nil dereference: u may be nil here \(declared without a value at api.go:65\); Anonymize dereferences parameter u\)|nil dereference: u may be nil here`
+}
+
+// Lead is trusted by store, but admin (imported) nils and checks it.
+func leadName(t *store.Team) string {
+	return t.Lead.Name // want `nil dereference: t.Lead may be nil here \(field Lead assigned nil at admin.go:11; field Lead checked for nil at admin.go:15\)`
+}
+
+func leadNameChecked(t *store.Team) string {
+	if admin.HasLead(t) && t.Lead != nil {
+		return t.Lead.Name
+	}
+	return ""
 }

@@ -69,3 +69,7 @@ func (u *User) DisplayName() string { // want DisplayName:"nilsentry\\(p0=nilsaf
 func NewUser(name string, manager *User) *User { // want NewUser:"nilsentry\\(r0=nonnil\\)"
 	return &User{Name: name, Manager: manager}
 }
+
+// Team is trusted here: store never nils or checks Lead. Package admin
+// does both, and its package fact tells importers.
+type Team struct{ Lead *User }

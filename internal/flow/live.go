@@ -1,0 +1,132 @@
+package flow
+
+import "golang.org/x/tools/go/ssa"
+
+// Facts about an SSA value matter only while the value can still be read.
+// Without pruning, a long function carries the fact of every value it has
+// dereferenced or merged (each φ of a chain of ifs) to its end, and its
+// memory grows with blocks × values. Block entries therefore drop the
+// facts of values that are dead there: no use is reachable from the block.
+//
+// A value's uses include those of the values that share its key
+// (conversions, see keys.go) and, for a tuple, those of its extracts.
+
+// liveIn returns, per block index, the values live on entry, computed by
+// walking back from each use to the definition (cost: the live ranges).
+func liveIn(fn *ssa.Function) []map[ssa.Value]bool {
+	live := make([]map[ssa.Value]bool, len(fn.Blocks))
+	var walk func(v ssa.Value, def, b *ssa.BasicBlock)
+	mark := func(v ssa.Value, def, b *ssa.BasicBlock) {
+		if b == def {
+			return
+		}
+		if live[b.Index] == nil {
+			live[b.Index] = make(map[ssa.Value]bool)
+		}
+		if live[b.Index][v] {
+			return
+		}
+		live[b.Index][v] = true
+		walk(v, def, b)
+	}
+	walk = func(v ssa.Value, def, b *ssa.BasicBlock) {
+		for _, p := range b.Preds {
+			mark(v, def, p)
+		}
+	}
+	for _, b := range fn.Blocks {
+		for _, instr := range b.Instrs {
+			if mc, ok := instr.(*ssa.MakeClosure); ok {
+				// capture (closures.go) reads the value stored into a
+				// captured variable where the closure is made.
+				for _, bound := range mc.Bindings {
+					for _, r := range *bound.Referrers() {
+						if st, ok := r.(*ssa.Store); ok && st.Addr == bound {
+							if v := keyOwner(st.Val); v != nil {
+								mark(v, v.(ssa.Instruction).Block(), b)
+							}
+						}
+					}
+				}
+			}
+			v, ok := instr.(ssa.Value)
+			if !ok {
+				continue
+			}
+			forEachUse(v, v, func(user ssa.Instruction, operand ssa.Value) {
+				if phi, ok := user.(*ssa.Phi); ok {
+					for i, e := range phi.Edges {
+						if e == operand && i < len(phi.Block().Preds) {
+							// Live at the end of the edge's predecessor.
+							if p := phi.Block().Preds[i]; p != b {
+								mark(v, b, p)
+							}
+						}
+					}
+					return
+				}
+				mark(v, b, user.Block())
+			})
+		}
+	}
+	return live
+}
+
+// forEachUse calls f for each instruction that uses v, looking through
+// the values that share v's facts.
+func forEachUse(v, operand ssa.Value, f func(user ssa.Instruction, operand ssa.Value)) {
+	refs := operand.Referrers()
+	if refs == nil {
+		return
+	}
+	for _, r := range *refs {
+		switch r := r.(type) {
+		case *ssa.ChangeType, *ssa.ChangeInterface, *ssa.Extract:
+			forEachUse(v, r.(ssa.Value), f)
+		}
+		f(r, operand)
+	}
+}
+
+// keyOwner returns the value whose liveness keeps v's fact (see prunable).
+func keyOwner(v ssa.Value) ssa.Value {
+	switch x := v.(type) {
+	case *ssa.ChangeType:
+		return keyOwner(x.X)
+	case *ssa.ChangeInterface:
+		return keyOwner(x.X)
+	case *ssa.Extract:
+		return keyOwner(x.Tuple)
+	}
+	return prunable(v)
+}
+
+// prunable returns the value whose liveness decides whether the fact
+// keyed k is still needed, or nil if it must be kept (parameters, free
+// variables, globals and composite keys live as long as the function).
+func prunable(k any) ssa.Value {
+	switch k := k.(type) {
+	case current:
+		return prunable(k.load)
+	case tupleKey:
+		return prunable(k.tuple)
+	case pathKey:
+		return prunable(root(k))
+	case ssa.Instruction:
+		if v, ok := k.(ssa.Value); ok {
+			return v
+		}
+	}
+	return nil
+}
+
+// prune drops the facts of values dead on entry to b (b's own φs, just
+// evaluated on its edges, are kept).
+func (a *analysis) prune(st facts, b *ssa.BasicBlock) {
+	live := a.live[b.Index]
+	for k := range st {
+		if v := prunable(k); v != nil && !live[v] && v.(ssa.Instruction).Block() != b {
+			delete(st, k)
+		}
+	}
+}

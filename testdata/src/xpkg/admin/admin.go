@@ -1,0 +1,23 @@
+// want package:"foreign\\(field Lead assigned nil at admin.go:11; field Lead checked for nil at admin.go:15\\)"
+
+// Package admin nils and checks a field of package store that store
+// itself trusts; its package fact carries that evidence to importers.
+package admin
+
+import "xpkg/store"
+
+// Disband removes the lead.
+func Disband(t *store.Team) { // want Disband:"nilsentry\\(p0=derefs\\)"
+	t.Lead = nil
+}
+
+func LeadName(t *store.Team) string { // want LeadName:"nilsentry\\(p0=derefs\\)"
+	if t.Lead == nil {
+		return ""
+	}
+	return t.Lead.Name
+}
+
+func HasLead(t *store.Team) bool { // want HasLead:"nilsentry\\(p0=derefs\\)"
+	return t.Lead != nil
+}
