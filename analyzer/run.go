@@ -262,6 +262,13 @@ func (e *env) Captured(fv *ssa.FreeVar) nilstate.State {
 	return e.captured[fv]
 }
 
+func (e *env) File(pos token.Pos) string {
+	if f := e.pass.Fset.File(pos); f != nil {
+		return f.Name()
+	}
+	return ""
+}
+
 func (e *env) Where(pos token.Pos) string {
 	if !pos.IsValid() {
 		return ""

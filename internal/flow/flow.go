@@ -10,6 +10,7 @@ package flow
 
 import (
 	"fmt"
+	"strings"
 	"go/token"
 	"go/types"
 
@@ -26,6 +27,8 @@ type Env interface {
 	Field(f *types.Var) *nilstate.Evidence
 	// Where renders a position as "file.go:12" (base name only).
 	Where(pos token.Pos) string
+	// File is the name of the file of a position.
+	File(pos token.Pos) string
 	// Captured is the state of a variable a function literal captures,
 	// as the enclosing function knew it (see closures.go); Unknown if
 	// nothing is known.
@@ -139,6 +142,7 @@ type analysis struct {
 	sites      *nilSites
 	judged     map[*nilstate.Evidence]types.Object // field and imported-result evidence in use, by identity
 
+	inTest  bool    // fn is declared in a _test.go file
 	in, out []facts // per block; nil means not (yet) reached
 	live    []map[ssa.Value]bool // per block, values live on entry (live.go)
 
@@ -167,6 +171,7 @@ func newAnalysis(fn *ssa.Function, env Env) *analysis {
 		in:         make([]facts, len(fn.Blocks)),
 		out:        make([]facts, len(fn.Blocks)),
 		live:       liveIn(fn),
+		inTest:     strings.HasSuffix(env.File(fn.Pos()), "_test.go"),
 	}
 }
 

@@ -151,6 +151,12 @@ func (a *analysis) callResult(call *ssa.Call, i int) nilstate.State {
 		}
 		return nilstate.MaybeNilBecause(r.Ev)
 	case summary.ResultNilIfErr, summary.ResultNilIfNotOK:
+		if a.inTest && companionDiscarded(call, r.Kind) {
+			// `v, _ := f()` in a test: the author asserts that f succeeds
+			// here, and if it does not the test panics and fails, loudly
+			// and at once. Not a nil that reaches production.
+			return nilstate.UnknownState
+		}
 		return nilstate.MaybeNilBecause(r.Ev)
 	case summary.ResultNilIfParamNil:
 		// Nil in, nil out: evidence only if the argument may be nil.
@@ -165,6 +171,26 @@ func (a *analysis) callResult(call *ssa.Call, i int) nilstate.State {
 		}
 	}
 	return nilstate.UnknownState
+}
+
+// companionDiscarded reports whether the error (or ok) result that tells
+// when a call's other result is nil is thrown away: assigned to _ .
+func companionDiscarded(call *ssa.Call, kind summary.ResultKind) bool {
+	results := call.Common().Signature().Results()
+	for j := 0; j < results.Len(); j++ {
+		t := results.At(j).Type()
+		if kind == summary.ResultNilIfErr && !isError(t) || kind == summary.ResultNilIfNotOK && !isBool(t) {
+			continue
+		}
+		for _, e := range extracts(call, j) {
+			for _, r := range *e.Referrers() {
+				if _, debug := r.(*ssa.DebugRef); !debug {
+					return false
+				}
+			}
+		}
+	}
+	return true
 }
 
 func (a *analysis) calleeSummary(c *ssa.CallCommon) *summary.Summary {
