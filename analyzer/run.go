@@ -196,9 +196,15 @@ func (e *env) importField(f *types.Var) *summary.FieldFact {
 			}
 		}
 	}
+	// Where the defining package has evidence of its own, its count of
+	// uses decides (as before other packages had a say); a field it
+	// trusts is judged by the packages that do nil or check it.
+	trusted := fact.Ev == nil
 	for _, other := range e.foreignFacts(f) {
 		add(other.Ev)
-		fact.Uses = fact.Uses.Add(other.Uses)
+		if trusted {
+			fact.Uses = fact.Uses.Add(other.Uses)
+		}
 	}
 	add(e.fields[f])
 	if e.importedFields == nil {

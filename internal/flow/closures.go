@@ -37,6 +37,9 @@ func (a *analysis) capture(st facts, mc *ssa.MakeClosure) {
 		if !ok || !s.Kind.MayBeNil() || !a.stateOf(st, store.Val, constCtx{}).Kind.MayBeNil() {
 			continue
 		}
+		if a.judged[s.Ev] != nil {
+			continue // judged by this function's package uses; the literal cannot judge it
+		}
 		fv := lit.FreeVars[i]
 		s = nilstate.State{Kind: s.Kind, Ev: s.Ev.Then(a.step(lit.Pos(), "captured by the function literal"))}
 		if a.captures == nil {
