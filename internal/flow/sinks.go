@@ -466,7 +466,7 @@ func (a *analysis) typedNil(st facts, r *ssa.Return) {
 			continue
 		}
 		s := a.stateOf(st, mi.X, constCtx{before: r.Pos()})
-		if !s.Kind.MayBeNil() {
+		if !s.Kind.MayBeNil() || a.withError(st, r, i, mi.X) {
 			continue
 		}
 		a.emit(Finding{Category: "typed-nil", Shape: ShapeReturn, Pos: r.Pos(), Arg: i, State: s,
@@ -474,6 +474,27 @@ func (a *analysis) typedNil(st facts, r *ssa.Return) {
 				types.TypeString(mi.X.Type(), types.RelativeTo(a.fn.Pkg.Pkg)),
 				types.TypeString(mi.Type(), types.RelativeTo(a.fn.Pkg.Pkg)))})
 	}
+}
+
+// withError reports whether return r pairs its i'th result x with an
+// error that is non-nil, or that comes from the same call as x (`return
+// NewT()` forwarding a nil *T with its error): callers that check the
+// error never look at x.
+func (a *analysis) withError(st facts, r *ssa.Return, i int, x ssa.Value) bool {
+	for j, op := range r.Results {
+		if j == i || !isError(op.Type()) {
+			continue
+		}
+		if a.stateOf(st, op, constCtx{}).Kind == nilstate.NonNil {
+			return true
+		}
+		ex, ok1 := op.(*ssa.Extract)
+		ey, ok2 := x.(*ssa.Extract)
+		if ok1 && ok2 && ex.Tuple == ey.Tuple {
+			return true
+		}
+	}
+	return false
 }
 
 // decoded: after json.Unmarshal(data, &v), v's pointer fields are nil

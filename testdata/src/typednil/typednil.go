@@ -35,3 +35,36 @@ func validateChecked(s string) error {
 func find(m map[string]*MyErr, k string) error {
 	return m[k] // want `nil pointer in non-nil interface: m\[k\] may be nil here \(map lookup may miss at typednil.go:36; a nil \*MyErr is a non-nil error\)`
 }
+
+// --- an interface result paired with an error ---
+
+type Conn struct{ addr string }
+
+func (c *Conn) Close() error { return nil } // want Close:"nilsentry\\(r0=maybenil\\)"
+
+type Closer interface{ Close() error }
+
+func dial(addr string) (*Conn, error) {
+	if addr == "" {
+		return nil, &MyErr{"no address"}
+	}
+	return &Conn{addr}, nil
+}
+
+// Forwarding a constructor: the nil *Conn travels with its error, and
+// callers that check the error never look at the Closer.
+func open(addr string) (Closer, error) {
+	return dial(addr)
+}
+
+func openChecked(addr string) (Closer, error) {
+	c, err := dial(addr)
+	if err != nil {
+		return c, err // non-nil error: the Closer is not looked at
+	}
+	return c, nil
+}
+
+func openLost(m map[string]*Conn, addr string) (Closer, error) {
+	return m[addr], nil // want `nil pointer in non-nil interface: m\[addr\] may be nil here \(map lookup may miss at typednil.go:\d+; a nil \*Conn is a non-nil Closer\)`
+}
