@@ -176,13 +176,54 @@ func (a *analysis) get(st facts, v ssa.Value, ctx constCtx) nilstate.State {
 	return a.intrinsic(v, ctx)
 }
 
-// set records s for v, and for its path while v is a current load.
+// set records s for v, and for its path while v is a current load. A
+// non-nil v also makes non-nil the variables that hold only v (see
+// holders).
 func (a *analysis) set(st facts, v ssa.Value, s nilstate.State) {
 	k := a.key(v)
 	st[k] = s
 	if l, p, ok := a.loadPath(k); ok && isCurrent(st, l) {
 		st[p] = s
 	}
+	if s.Kind == nilstate.NonNil {
+		a.holders(st, v)
+	}
+}
+
+// holders: a variable in memory (captured by a closure, so not an SSA
+// register) that is assigned v and nothing else holds v wherever v is
+// known, so `f, err := open(); if err != nil {...}` guards later loads
+// of f too.
+func (a *analysis) holders(st facts, v ssa.Value) {
+	refs := v.Referrers()
+	if refs == nil {
+		return
+	}
+	for _, r := range *refs {
+		store, ok := r.(*ssa.Store)
+		if !ok || store.Val != v {
+			continue
+		}
+		al, ok := store.Addr.(*ssa.Alloc)
+		if !ok || storesTo(al) != 1 {
+			continue
+		}
+		p := pathKey{al, -1}
+		if cur, ok := st[p]; ok && cur.Kind.MayBeNil() {
+			st[p] = nilstate.NonNilState
+		}
+	}
+}
+
+// storesTo counts the stores into the variable al by its own function.
+func storesTo(al *ssa.Alloc) int {
+	n := 0
+	for _, r := range *al.Referrers() {
+		if s, ok := r.(*ssa.Store); ok && s.Addr == ssa.Value(al) {
+			n++
+		}
+	}
+	return n
 }
 
 func isCurrent(st facts, load ssa.Value) bool {

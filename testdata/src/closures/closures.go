@@ -115,3 +115,16 @@ func nested(m map[string]*User) func() func() string {
 		return func() string { return u.Name }
 	}
 }
+
+// f and err are captured, so they live in memory; the error check still
+// guards the later use of f.
+func checkedThenClosure(name string) (err error) {
+	f, err := open(name)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		err = errors.Join(err, f.Close())
+	}()
+	return errors.New(f.name)
+}
