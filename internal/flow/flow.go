@@ -10,9 +10,9 @@ package flow
 
 import (
 	"fmt"
-	"strings"
 	"go/token"
 	"go/types"
+	"strings"
 
 	"github.com/nilsentry/nilsentry/internal/nilstate"
 	"github.com/nilsentry/nilsentry/internal/summary"
@@ -142,8 +142,8 @@ type analysis struct {
 	sites      *nilSites
 	judged     map[*nilstate.Evidence]types.Object // field and imported-result evidence in use, by identity
 
-	inTest  bool    // fn is declared in a _test.go file
-	in, out []facts // per block; nil means not (yet) reached
+	inTest  bool                 // fn is declared in a _test.go file
+	in, out []facts              // per block; nil means not (yet) reached
 	live    []map[ssa.Value]bool // per block, values live on entry (live.go)
 
 	// Filled by the final pass only.
