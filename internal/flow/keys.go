@@ -88,6 +88,12 @@ func (a *analysis) computeKey(v ssa.Value) any {
 // ident is the identity of v as a base of access paths: the path it was
 // loaded from, or its key.
 func (a *analysis) ident(v ssa.Value) any {
+	if fa, ok := v.(*ssa.FieldAddr); ok {
+		// The address of a struct-valued field (c.Storage in
+		// c.Storage.TSDB) is the path of its contents: every occurrence
+		// of the expression is a new FieldAddr, but the same memory.
+		return pathKey{a.ident(fa.X), fa.Field}
+	}
 	k := a.key(v)
 	if l, ok := k.(ssa.Value); ok {
 		if p, ok := a.loads[l]; ok {

@@ -263,3 +263,30 @@ func fillInClosure(keys []string) map[string]map[string]bool {
 	}
 	return tree
 }
+
+// --- checks through struct-valued fields ---
+
+type Retention struct{ Days int }
+
+type TSDB struct{ Retention *Retention } // want Retention:"nilable\\(field Retention checked for nil at guards.go:284\\)"
+
+type Storage struct{ TSDB *TSDB } // want TSDB:"nilable\\(field TSDB checked for nil at guards.go:278\\)"
+
+type Config struct{ Storage Storage }
+
+func defaults(c *Config) {
+	if c.Storage.TSDB == nil {
+		c.Storage.TSDB = &TSDB{Retention: &Retention{}}
+	}
+}
+
+func retentionDays(c *Config) int {
+	if c.Storage.TSDB != nil && c.Storage.TSDB.Retention != nil {
+		return c.Storage.TSDB.Retention.Days // c.Storage is the same memory each time
+	}
+	return 0
+}
+
+func retentionUnchecked(c *Config) int {
+	return c.Storage.TSDB.Retention.Days // want `nil dereference: c.Storage.TSDB may be nil here \(field TSDB checked for nil at guards.go:\d+`
+}
