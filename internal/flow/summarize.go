@@ -73,14 +73,17 @@ func (a *analysis) summarize() *summary.Summary {
 			}
 		}
 		switch {
+		case ev != nil && paramContract >= 0:
+			// Nil only for a nil argument says more than an error or a
+			// bool that comes with it (uint256.FromBig returns nil, false
+			// for a nil input and its bool means overflow).
+			sum.Results[i] = summary.Result{Kind: summary.ResultNilIfParamNil, Param: paramContract}
 		case ev != nil && errContract:
 			sum.Results[i] = summary.Result{Kind: summary.ResultNilIfErr,
 				Ev: nilstate.NewEvidence(a.step(firstNil.pos, name+" returns nil with an error"))}
 		case ev != nil && okContract:
 			sum.Results[i] = summary.Result{Kind: summary.ResultNilIfNotOK,
 				Ev: nilstate.NewEvidence(a.step(firstNil.pos, name+" returns nil with false"))}
-		case ev != nil && paramContract >= 0:
-			sum.Results[i] = summary.Result{Kind: summary.ResultNilIfParamNil, Param: paramContract}
 		case ev != nil:
 			sum.Results[i] = summary.Result{Kind: summary.ResultMaybeNil, Ev: ev}
 		case allNonNil:

@@ -275,3 +275,27 @@ func namedErrWithDefer(addr string) (name string, err error) {
 	defer c.Close()
 	return c.Addr, nil
 }
+
+// --- nil only for a nil argument ---
+
+type Big struct{ n int }
+
+// FromBig returns nil only for a nil input; its bool means overflow, not
+// success, so ignoring it is fine.
+func FromBig(b *Big) (*Big, bool) { // want FromBig:"nilsentry\\(r0=nil-if-param-nil p0=nilsafe\\)"
+	if b == nil {
+		return nil, false
+	}
+	return &Big{b.n}, b.n > 100
+}
+
+func fromBigIgnored(b *Big) int {
+	x, _ := FromBig(&Big{1})
+	return x.n
+}
+
+func fromBigNil() int {
+	var b *Big
+	x, _ := FromBig(b)
+	return x.n // want `nil dereference: x may be nil here \(declared without a value at sources.go:\d+; passed through FromBig at sources.go:\d+\)`
+}
