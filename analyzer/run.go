@@ -55,8 +55,9 @@ func run(pass *analysis.Pass) (any, error) {
 
 	// Field evidence is judged once the whole package's use of each field
 	// is known (summary.Credible).
+	reporting := settings.reports(pass.Pkg.Path())
 	for _, f := range findings {
-		if env.credible(f.Judged, uses[f.Judged]) {
+		if reporting && env.credible(f.Judged, uses[f.Judged]) {
 			rep.Add(f)
 		}
 	}
@@ -79,7 +80,7 @@ func run(pass *analysis.Pass) (any, error) {
 		})
 		pass.ExportPackageFact(&foreign)
 	}
-	if settings.reports(pass.Pkg.Path()) {
+	if reporting {
 		rep.Flush()
 	}
 	return nil, nil

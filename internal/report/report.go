@@ -11,13 +11,13 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"slices"
 	"sort"
 	"strings"
 
 	"github.com/nilsentry/nilsentry/internal/flow"
 	"github.com/nilsentry/nilsentry/internal/nilstate"
 	"golang.org/x/tools/go/analysis"
-	"golang.org/x/tools/go/ast/astutil"
 )
 
 // what names each rule's operation at the start of its message.
@@ -55,8 +55,8 @@ func New(pass *analysis.Pass, filter Filter) *Reporter {
 // compiler synthesized) are dropped: there is nothing to point at.
 func (r *Reporter) Add(f flow.Finding) {
 	file := r.fileOf(f.Pos)
-	if file == nil {
-		return
+	if file == nil || !r.wanted(file) {
+		return // generated and test files are filtered before any work
 	}
 	node, operand := locate(file, f)
 	if node == nil || operand == nil || isNilLiteral(operand) {
@@ -137,8 +137,7 @@ func (r *Reporter) fileOf(pos token.Pos) *ast.File {
 // locate finds the expression that performs the sink (node) and the
 // expression that may be nil (operand).
 func locate(file *ast.File, f flow.Finding) (node ast.Node, operand ast.Expr) {
-	path, _ := astutil.PathEnclosingInterval(file, f.Pos, f.Pos)
-	for _, n := range path {
+	for _, n := range enclosing(file, f.Pos) {
 		switch n := n.(type) {
 		case *ast.SelectorExpr:
 			if f.Shape == flow.ShapeSelector || f.Shape == flow.ShapeStar {
@@ -188,6 +187,22 @@ func locate(file *ast.File, f flow.Finding) (node ast.Node, operand ast.Expr) {
 		}
 	}
 	return nil, nil
+}
+
+// enclosing returns the nodes that contain pos, innermost first. Unlike
+// astutil.PathEnclosingInterval it descends only into nodes that contain
+// pos, which matters in generated files of tens of thousands of lines.
+func enclosing(file *ast.File, pos token.Pos) []ast.Node {
+	var path []ast.Node
+	ast.Inspect(file, func(n ast.Node) bool {
+		if n == nil || pos < n.Pos() || pos >= n.End() {
+			return false
+		}
+		path = append(path, n)
+		return true
+	})
+	slices.Reverse(path)
+	return path
 }
 
 // isNilLiteral reports whether e is `nil` or a conversion of it.
