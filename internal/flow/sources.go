@@ -151,10 +151,11 @@ func (a *analysis) callResult(call *ssa.Call, i int) nilstate.State {
 		}
 		return nilstate.MaybeNilBecause(r.Ev)
 	case summary.ResultNilIfErr, summary.ResultNilIfNotOK:
-		if a.inTest && companionDiscarded(call, r.Kind) {
+		if (a.inTest || constantArgs(call)) && companionDiscarded(call, r.Kind) {
 			// `v, _ := f()` in a test: the author asserts that f succeeds
 			// here, and if it does not the test panics and fails, loudly
-			// and at once. Not a nil that reaches production.
+			// and at once. Not a nil that reaches production. Likewise
+			// `v, _ := parse("literal")`: the author knows the input.
 			return nilstate.UnknownState
 		}
 		return nilstate.MaybeNilBecause(r.Ev)
@@ -171,6 +172,21 @@ func (a *analysis) callResult(call *ssa.Call, i int) nilstate.State {
 		}
 	}
 	return nilstate.UnknownState
+}
+
+// constantArgs reports whether a call has arguments and all of them,
+// the receiver aside, are constants.
+func constantArgs(call *ssa.Call) bool {
+	args := call.Common().Args
+	if call.Common().Signature().Recv() != nil && len(args) > 0 {
+		args = args[1:]
+	}
+	for _, arg := range args {
+		if _, ok := arg.(*ssa.Const); !ok {
+			return false
+		}
+	}
+	return len(args) > 0
 }
 
 // companionDiscarded reports whether the error (or ok) result that tells
