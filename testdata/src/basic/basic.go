@@ -90,8 +90,8 @@ func useLoadChecked() string {
 	return u.Name
 }
 
-func useLoadIgnored() string {
-	u, _ := load("x")
+func useLoadIgnored(name string) string {
+	u, _ := load(name)
 	return u.Name // want `nil dereference: u may be nil here \(load returns nil with an error at basic.go:80\)`
 }
 
