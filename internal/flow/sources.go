@@ -113,7 +113,10 @@ func (a *analysis) extractIntrinsic(e *ssa.Extract) nilstate.State {
 			return a.maybeNil(t.Pos(), "map lookup may miss")
 		}
 	case *ssa.TypeAssert:
-		if t.CommaOk && e.Index == 0 {
+		if t.CommaOk && e.Index == 0 && !discarded(t, 1) {
+			// `v, _ := x.(T)` says the author knows x holds a T (or
+			// wants the zero value): not evidence. With a used ok, the
+			// nil branch is real.
 			return a.maybeNil(t.Pos(), "type assertion may fail")
 		}
 	case *ssa.UnOp:
@@ -198,11 +201,19 @@ func companionDiscarded(call *ssa.Call, kind summary.ResultKind) bool {
 		if kind == summary.ResultNilIfErr && !isError(t) || kind == summary.ResultNilIfNotOK && !isBool(t) {
 			continue
 		}
-		for _, e := range extracts(call, j) {
-			for _, r := range *e.Referrers() {
-				if _, debug := r.(*ssa.DebugRef); !debug {
-					return false
-				}
+		if !discarded(call, j) {
+			return false
+		}
+	}
+	return true
+}
+
+// discarded reports whether result i of tuple t is never used (`_`).
+func discarded(t ssa.Value, i int) bool {
+	for _, e := range extracts(t, i) {
+		for _, r := range *e.Referrers() {
+			if _, debug := r.(*ssa.DebugRef); !debug {
+				return false
 			}
 		}
 	}
