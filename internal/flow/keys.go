@@ -125,7 +125,14 @@ func (a *analysis) path(addr ssa.Value) (pathKey, bool) {
 	return pathKey{}, false
 }
 
-// operandKey keys a map index: constants by value, others as values.
+// elemKey names a slice or array element read as a map key: m[keys[i]]
+// twice is the same lookup.
+type elemKey struct {
+	base, index any
+}
+
+// operandKey keys a map index: constants by value, element reads by
+// their slice and index, others as values.
 func (a *analysis) operandKey(v ssa.Value) any {
 	if c, ok := v.(*ssa.Const); ok {
 		s := "nil"
@@ -133,6 +140,11 @@ func (a *analysis) operandKey(v ssa.Value) any {
 			s = c.Value.ExactString()
 		}
 		return constKey{s, c.Type().String()}
+	}
+	if load, ok := v.(*ssa.UnOp); ok && load.Op == token.MUL {
+		if ia, ok := load.X.(*ssa.IndexAddr); ok {
+			return elemKey{a.ident(ia.X), a.operandKey(ia.Index)}
+		}
 	}
 	return a.ident(v)
 }

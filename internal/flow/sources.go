@@ -4,6 +4,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"slices"
 	"sort"
 
 	"github.com/nilsentry/nilsentry/internal/nilstate"
@@ -68,7 +69,7 @@ func (a *analysis) computeIntrinsic(v ssa.Value) nilstate.State {
 			}
 		}
 	case *ssa.Lookup:
-		if !v.CommaOk && nilable(v.Type()) {
+		if !v.CommaOk && nilable(v.Type()) && !a.keyOfSameMap(v) {
 			if _, ok := v.X.Type().Underlying().(*types.Map); ok {
 				return a.maybeNil(v.Pos(), "map lookup may miss")
 			}
@@ -91,6 +92,40 @@ func (a *analysis) computeIntrinsic(v ssa.Value) nilstate.State {
 		}
 	}
 	return nilstate.UnknownState
+}
+
+// keyOfSameMap reports whether a lookup's key is an element of the map's
+// own sorted or collected keys (`for _, k := range
+// slices.Sorted(maps.Keys(m)) { m[k] }`): it cannot miss.
+func (a *analysis) keyOfSameMap(l *ssa.Lookup) bool {
+	load, ok := l.Index.(*ssa.UnOp)
+	if !ok || load.Op != token.MUL {
+		return false
+	}
+	ia, ok := load.X.(*ssa.IndexAddr)
+	if !ok {
+		return false
+	}
+	keys, ok := ia.X.(*ssa.Call)
+	if !ok || !isStdFunc(keys.Common(), "slices", "Sorted", "Collect") || len(keys.Common().Args) != 1 {
+		return false
+	}
+	seq, ok := keys.Common().Args[0].(*ssa.Call)
+	if !ok || !isStdFunc(seq.Common(), "maps", "Keys") || len(seq.Common().Args) != 1 {
+		return false
+	}
+	return a.ident(seq.Common().Args[0]) == a.ident(l.X)
+}
+
+// isStdFunc reports whether c calls one of the named functions of the
+// standard package pkg (generic instances included).
+func isStdFunc(c *ssa.CallCommon, pkg string, names ...string) bool {
+	fn := c.StaticCallee()
+	if fn == nil {
+		return false
+	}
+	fn = origin(fn)
+	return fn.Pkg != nil && fn.Pkg.Pkg.Path() == pkg && slices.Contains(names, fn.Name())
 }
 
 func (a *analysis) maybeNil(pos token.Pos, what string) nilstate.State {

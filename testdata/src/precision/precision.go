@@ -4,6 +4,8 @@
 package precision
 
 import (
+	"maps"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -122,7 +124,7 @@ func elementStoredNil(users []*User) string {
 
 func closureResult(m map[string]*User) string {
 	get := func(k string) *User { return lookup(m, k) }
-	return get("a").Name // want `nil dereference: get\("a"\) may be nil here \(lookup returns nil at precision.go:22; returned by func literal at precision.go:124\)`
+	return get("a").Name // want `nil dereference: get\("a"\) may be nil here \(lookup returns nil at precision.go:24; returned by func literal at precision.go:126\)`
 }
 
 func closureCapturedGuard(m map[string]*User) func() string {
@@ -144,7 +146,7 @@ func Find[T any](xs []*T, keep func(*T) bool) *T { // want Find:"nilsentry\\(r0=
 
 func generic(users []*User) string {
 	u := Find(users, func(u *User) bool { return u.Name == "a" })
-	return u.Name // want `nil dereference: u may be nil here \(Find returns nil at precision.go:142\)`
+	return u.Name // want `nil dereference: u may be nil here \(Find returns nil at precision.go:144\)`
 }
 
 func genericChecked(users []*User) string {
@@ -216,4 +218,37 @@ func useLast(cond bool) int {
 		t = &tuple{vars: []int{1}}
 	}
 	return last(t)
+}
+
+// --- map keys that cannot miss ---
+
+type Test struct{ Name string }
+
+func runSorted(tests map[string]*Test) string {
+	out := ""
+	for _, name := range slices.Sorted(maps.Keys(tests)) {
+		out += tests[name].Name // the key comes from the map itself
+	}
+	return out
+}
+
+func runOtherKeys(tests, other map[string]*Test) string {
+	out := ""
+	for _, name := range slices.Sorted(maps.Keys(other)) {
+		out += tests[name].Name // want `nil dereference: tests\[name\] may be nil here \(map lookup may miss`
+	}
+	return out
+}
+
+type contract struct{ Sigs []string }
+
+func fillThenUpdate(types []string, sigs [][]string) map[string]*contract {
+	contracts := make(map[string]*contract)
+	for i := range types {
+		contracts[types[i]] = &contract{}
+		if len(sigs) > i {
+			contracts[types[i]].Sigs = sigs[i] // the same key as just stored
+		}
+	}
+	return contracts
 }
