@@ -164,6 +164,8 @@ func (e *env) credible(obj types.Object, uses summary.FieldUses) bool {
 	switch obj := obj.(type) {
 	case nil:
 		return true
+	case flow.MapElems:
+		return summary.CredibleResult(uses)
 	case *types.Var:
 		return summary.Credible(e.Field(obj), e.fieldUses(obj).Add(uses))
 	}

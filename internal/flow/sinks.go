@@ -55,6 +55,12 @@ func (a *analysis) transfer(st facts, b *ssa.BasicBlock) facts {
 				// m[k] = v: a later m[k] reads v.
 				st[lookupKey{a.ident(instr.Map), a.operandKey(instr.Key)}] = a.stateOf(st, instr.Value, constCtx{before: instr.Pos()})
 			}
+		case *ssa.Lookup:
+			if instr.CommaOk && a.reporting {
+				if f := a.loadedField(instr.X); f != nil {
+					a.use(MapElems{f}, summary.FieldUses{Guarded: 1}) // v, ok := s.m[k]
+				}
+			}
 		case *ssa.Alloc:
 			a.alloc(st, instr)
 		case *ssa.MakeClosure:

@@ -71,7 +71,15 @@ func (a *analysis) computeIntrinsic(v ssa.Value) nilstate.State {
 	case *ssa.Lookup:
 		if !v.CommaOk && nilable(v.Type()) && !a.keyOfSameMap(v) {
 			if _, ok := v.X.Type().Underlying().(*types.Map); ok {
-				return a.maybeNil(v.Pos(), "map lookup may miss")
+				s := a.maybeNil(v.Pos(), "map lookup may miss")
+				if f := a.loadedField(v.X); f != nil {
+					// A map held in a struct field is often an index
+					// complete by construction (types.Info.Defs, a
+					// package's table of its functions): judged by
+					// how the package reads it.
+					a.judged[s.Ev] = MapElems{f}
+				}
+				return s
 			}
 		}
 	case *ssa.Extract:
@@ -93,6 +101,12 @@ func (a *analysis) computeIntrinsic(v ssa.Value) nilstate.State {
 	}
 	return nilstate.UnknownState
 }
+
+// MapElems stands for the elements of the map held in a struct field,
+// as the object whose uses judge a missing-key finding (see
+// summary.CredibleResult): unguarded lookups in several functions and
+// fewer checks mean the code relies on the map being complete.
+type MapElems struct{ *types.Var }
 
 // keyOfSameMap reports whether a lookup's key is an element of the map's
 // own sorted or collected keys (`for _, k := range

@@ -252,3 +252,24 @@ func fillThenUpdate(types []string, sigs [][]string) map[string]*contract {
 	}
 	return contracts
 }
+
+// --- maps held in fields: complete indexes or not ---
+
+type Index struct {
+	byName map[string]*Test // filled for every test by construction
+	cache  map[string]*Test // filled on demand
+}
+
+func (x *Index) name(k string) string  { return x.byName[k].Name } // relied on in several functions, never checked
+func (x *Index) upper(k string) string { return x.byName[k].Name + "!" }
+
+func (x *Index) cached(k string) string {
+	return x.cache[k].Name // want `nil dereference: x.cache\[k\] may be nil here \(map lookup may miss at precision.go:\d+\)`
+}
+
+func (x *Index) cachedChecked(k string) string {
+	if t, ok := x.cache[k]; ok {
+		return t.Name
+	}
+	return ""
+}
