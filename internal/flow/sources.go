@@ -162,10 +162,10 @@ func (a *analysis) extractIntrinsic(e *ssa.Extract) nilstate.State {
 			return a.maybeNil(t.Pos(), "map lookup may miss")
 		}
 	case *ssa.TypeAssert:
-		if t.CommaOk && e.Index == 0 && !discarded(t, 1) {
-			// `v, _ := x.(T)` says the author knows x holds a T (or
-			// wants the zero value): not evidence. With a used ok, the
-			// nil branch is real.
+		// `v, _ := x.(I)` to an interface says the author knows x
+		// implements I (triage F11: `v, _ := i.(Value)`): not evidence.
+		// `s, _ := v.(*Session)` from a context or a sync.Map is.
+		if t.CommaOk && e.Index == 0 && !(discarded(t, 1) && types.IsInterface(t.AssertedType)) {
 			return a.maybeNil(t.Pos(), "type assertion may fail")
 		}
 	case *ssa.UnOp:

@@ -39,7 +39,7 @@ func (a *analysis) summarize() *summary.Summary {
 				continue
 			}
 			allNonNil = false
-			if !s.Kind.MayBeNil() || s.Ev.Origin().What == nilstate.CheckedForNil || a.judged[s.Ev] != nil {
+			if !s.Kind.MayBeNil() || s.Ev.Origin().What == nilstate.CheckedForNil || a.judgedHere(s.Ev) {
 				// A nil known only from the function's own defensive check
 				// is not evidence for callers (see nilstate.CheckedForNil);
 				// nor is a field's or an imported result's, which is judged
@@ -202,4 +202,15 @@ func sameCommaOk(v, ok ssa.Value) bool {
 	ev, isExtract := v.(*ssa.Extract)
 	eok, isExtractOK := ok.(*ssa.Extract)
 	return isExtract && isExtractOK && ev.Tuple == eok.Tuple
+}
+
+// judgedHere reports whether ev is judged by this package's uses. A
+// missing map element that a function returns (flag.Lookup) is not: the
+// function hands the miss to its callers, who must check.
+func (a *analysis) judgedHere(ev *nilstate.Evidence) bool {
+	switch a.judged[ev].(type) {
+	case nil, MapElems:
+		return false
+	}
+	return true
 }

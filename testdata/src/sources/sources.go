@@ -87,8 +87,8 @@ func mapCommaOkChecked(m map[string]*Item) string {
 }
 
 func typeAssertBlank(v any) string {
-	it, _ := v.(*Item) // the blank says v holds an *Item: not evidence (docs/triage.md F11)
-	return it.Name
+	it, _ := v.(interface{ String() string }) // the blank says v implements it: not evidence (docs/triage.md F11)
+	return it.String()
 }
 
 func typeAssertChecked(v any) string {
@@ -314,4 +314,9 @@ func typeAssertUsedLate(v any) string {
 		return ""
 	}
 	return name
+}
+
+func typeAssertBlankConcrete(v any) string {
+	it, _ := v.(*Item)
+	return it.Name // want `nil dereference: it may be nil here \(type assertion may fail at sources.go:\d+\)`
 }
