@@ -162,10 +162,13 @@ func (a *analysis) extractIntrinsic(e *ssa.Extract) nilstate.State {
 			return a.maybeNil(t.Pos(), "map lookup may miss")
 		}
 	case *ssa.TypeAssert:
-		// `v, _ := x.(I)` to an interface says the author knows x
-		// implements I (triage F11: `v, _ := i.(Value)`): not evidence.
-		// `s, _ := v.(*Session)` from a context or a sync.Map is.
-		if t.CommaOk && e.Index == 0 && !(discarded(t, 1) && types.IsInterface(t.AssertedType)) {
+		// `v, _ := p.(I)` of a parameter p to an interface says the
+		// author knows the callers pass values that implement I (triage
+		// F11 and P-assert-arg: go/ssa's `v, _ := i.(Value)`): not
+		// evidence. `s, _ := v.(*Session)` from a context or a sync.Map
+		// is, and so is `err, _ := l.UnpackValue().(error)`.
+		_, ofParam := t.X.(*ssa.Parameter)
+		if t.CommaOk && e.Index == 0 && !(ofParam && discarded(t, 1) && types.IsInterface(t.AssertedType)) {
 			return a.maybeNil(t.Pos(), "type assertion may fail")
 		}
 	case *ssa.UnOp:

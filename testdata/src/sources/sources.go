@@ -320,3 +320,10 @@ func typeAssertBlankConcrete(v any) string {
 	it, _ := v.(*Item)
 	return it.Name // want `nil dereference: it may be nil here \(type assertion may fail at sources.go:\d+\)`
 }
+
+type unpacker interface{ Unpack() any }
+
+func unpackError(l unpacker) string {
+	err, _ := l.Unpack().(error) // not a parameter: the value may hold anything
+	return err.Error() // want `nil interface method call: err may be nil here \(type assertion may fail at sources.go:\d+\)`
+}
