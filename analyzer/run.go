@@ -247,6 +247,9 @@ func (e *env) Summary(callee *ssa.Function) *summary.Summary {
 	if o := callee.Origin(); o != nil {
 		callee = o
 	}
+	if s := flow.Model(callee); s != nil {
+		return s
+	}
 	if s, ok := e.local[callee]; ok {
 		return s
 	}

@@ -4,6 +4,7 @@ import (
 	"go/types"
 	"slices"
 
+	"github.com/nilsentry/nilsentry/internal/summary"
 	"golang.org/x/tools/go/ssa"
 )
 
@@ -62,4 +63,18 @@ func testify(c *ssa.CallCommon, names ...string) (obj ssa.Value, stops bool, ok 
 		obj = mi.X
 	}
 	return obj, stops, true
+}
+
+// Model returns a summary for a function whose contract inference cannot
+// see, or nil. internal/abi.TypeOf reads an interface's type word through
+// unsafe: it is nil exactly for a nil interface, which makes
+// reflect.TypeOf nil only for a nil argument (inferred from there on).
+func Model(fn *ssa.Function) *summary.Summary {
+	if fn.Pkg == nil || fn.Pkg.Pkg.Path() != "internal/abi" || fn.Name() != "TypeOf" || fn.Signature.Recv() != nil {
+		return nil
+	}
+	return &summary.Summary{
+		Results: []summary.Result{{Kind: summary.ResultNilIfParamNil, Param: 0}},
+		Params:  make([]summary.Param, len(fn.Params)),
+	}
 }

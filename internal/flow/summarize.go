@@ -33,12 +33,18 @@ func (a *analysis) summarize() *summary.Summary {
 		paramContract := -2 // -2: no nil return yet; -1: broken; else the parameter
 		var ev *nilstate.Evidence
 		var firstNil returnSite
+		through := -2 // -2: no possibly-nil return yet; -1: not a pass-through; else the parameter
 		for _, r := range a.returns {
 			s := r.states[i]
 			if s.Kind == nilstate.NonNil {
 				continue
 			}
 			allNonNil = false
+			if j := a.passThrough(r.ops[i], 0); j >= 0 && (through == -2 || through == j) {
+				through = j
+			} else {
+				through = -1
+			}
 			if !s.Kind.MayBeNil() || s.Ev.Origin().What == nilstate.CheckedForNil || a.judgedHere(s.Ev) {
 				// A nil known only from the function's own defensive check
 				// is not evidence for callers (see nilstate.CheckedForNil);
@@ -86,6 +92,10 @@ func (a *analysis) summarize() *summary.Summary {
 				Ev: nilstate.NewEvidence(a.step(firstNil.pos, name+" returns nil with false"))}
 		case ev != nil:
 			sum.Results[i] = summary.Result{Kind: summary.ResultMaybeNil, Ev: ev}
+		case through >= 0:
+			// Every possibly-nil return hands back a parameter, through
+			// nil-preserving calls (reflect.TypeOf via toType).
+			sum.Results[i] = summary.Result{Kind: summary.ResultNilIfParamNil, Param: through}
 		case allNonNil:
 			sum.Results[i] = summary.Result{Kind: summary.ResultNonNil}
 		}
@@ -213,4 +223,32 @@ func (a *analysis) judgedHere(ev *nilstate.Evidence) bool {
 		return false
 	}
 	return true
+}
+
+// passThrough returns the index of the parameter that v is, through
+// conversions and calls whose result is nil only for a nil argument, or -1.
+func (a *analysis) passThrough(v ssa.Value, depth int) int {
+	if depth > 8 {
+		return -1
+	}
+	switch v := v.(type) {
+	case *ssa.Parameter:
+		for j, p := range a.fn.Params {
+			if p == v {
+				return j
+			}
+		}
+	case *ssa.ChangeType:
+		return a.passThrough(v.X, depth+1)
+	case *ssa.ChangeInterface:
+		return a.passThrough(v.X, depth+1)
+	case *ssa.MakeInterface:
+		return a.passThrough(v.X, depth+1)
+	case *ssa.Call:
+		if sum := a.calleeSummary(v.Common()); sum != nil && len(sum.Results) == 1 &&
+			sum.Results[0].Kind == summary.ResultNilIfParamNil && sum.Results[0].Param < len(v.Common().Args) {
+			return a.passThrough(v.Common().Args[sum.Results[0].Param], depth+1)
+		}
+	}
+	return -1
 }

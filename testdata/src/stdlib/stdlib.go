@@ -8,6 +8,7 @@ import (
 	"flag"
 	"net/http"
 	"os"
+	"reflect"
 	"sync"
 )
 
@@ -87,7 +88,7 @@ func contextValue(ctx context.Context) string {
 }
 
 type Config struct {
-	TLS  *TLSConfig `json:"tls"` // want TLS:"nilable\\(field TLS may be missing from JSON decoded at stdlib.go:98; field TLS checked for nil at stdlib.go:109\\)"
+	TLS  *TLSConfig `json:"tls"` // want TLS:"nilable\\(field TLS may be missing from JSON decoded at stdlib.go:99; field TLS checked for nil at stdlib.go:110\\)"
 	Name string     `json:"name"`
 }
 
@@ -98,7 +99,7 @@ func loadConfig(data []byte) (string, error) {
 	if err := json.Unmarshal(data, &cfg); err != nil {
 		return "", err
 	}
-	return cfg.TLS.Cert, nil // want `nil dereference: cfg.TLS may be nil here \(field TLS may be missing from JSON decoded at stdlib.go:98; field TLS checked for nil at stdlib.go:109\)`
+	return cfg.TLS.Cert, nil // want `nil dereference: cfg.TLS may be nil here \(field TLS may be missing from JSON decoded at stdlib.go:99; field TLS checked for nil at stdlib.go:110\)`
 }
 
 func loadConfigChecked(data []byte) (string, error) {
@@ -110,4 +111,25 @@ func loadConfigChecked(data []byte) (string, error) {
 		return "", nil
 	}
 	return cfg.TLS.Cert, nil
+}
+
+// --- reflect: TypeOf is nil exactly for a nil interface (inferred from
+// internal/abi.TypeOf, the one model, through reflect's toType) ---
+
+func typeName(v any) string {
+	return reflect.TypeOf(v).Name() // v is whatever the caller passes: trusted
+}
+
+func typeOfNilError() string {
+	var err error
+	return reflect.TypeOf(err).String() // want `nil interface method call: reflect.TypeOf\(err\) may be nil here \(declared without a value at stdlib.go:\d+; passed through TypeOf at stdlib.go:\d+\)`
+}
+
+func typeOfTypedNil() string {
+	var s *Session
+	return reflect.TypeOf(s).Elem().Name() // a nil *Session in an interface is not a nil interface
+}
+
+func valueOf(s *Session) string {
+	return reflect.ValueOf(s).Elem().Type().Name() // Value is a struct, Type() of a valid Value is not nil
 }
