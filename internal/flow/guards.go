@@ -36,8 +36,9 @@ func (a *analysis) refine(st facts, cond ssa.Value, branch bool) bool {
 			return a.refine(st, c.X, !branch)
 		}
 	case *ssa.BinOp:
-		if x, ok := nonEmptyIf(c, branch); ok {
-			// len(m) > 0: a nil map, slice or channel has length 0.
+		if x, ok := a.nonEmptyIf(c, branch); ok {
+			// len(m) > 0: a nil map, slice or channel has length 0; so
+			// does a nil *types.Tuple for its nil-safe Len.
 			a.set(st, x, nilstate.NonNilState)
 			return true
 		}
@@ -222,7 +223,7 @@ func boolConst(v ssa.Value) (bool, bool) {
 
 // nonEmptyIf returns x when cond == branch implies len(x) > 0 (for
 // `len(x) != 0`, `len(x) > 0`, `len(x) >= 1`, `0 < len(x)`, ...).
-func nonEmptyIf(c *ssa.BinOp, branch bool) (ssa.Value, bool) {
+func (a *analysis) nonEmptyIf(c *ssa.BinOp, branch bool) (ssa.Value, bool) {
 	op, l, r := c.Op, c.X, c.Y
 	if _, isConst := l.(*ssa.Const); isConst {
 		l, r = r, l // 0 < len(x) is len(x) > 0
@@ -234,8 +235,8 @@ func nonEmptyIf(c *ssa.BinOp, branch bool) (ssa.Value, bool) {
 	if !ok {
 		return nil, false
 	}
-	b, ok := call.Call.Value.(*ssa.Builtin)
-	if !ok || b.Name() != "len" || len(call.Call.Args) != 1 || !nilable(call.Call.Args[0].Type()) {
+	x := a.zeroWhenNil(call)
+	if x == nil {
 		return nil, false
 	}
 	k, ok := r.(*ssa.Const)
@@ -250,7 +251,27 @@ func nonEmptyIf(c *ssa.BinOp, branch bool) (ssa.Value, bool) {
 		op = negated[op] // the false branch of len(x) == 0 is len(x) != 0
 	}
 	nonEmpty := op == token.NEQ && n == 0 || op == token.GTR && n >= 0 || op == token.GEQ && n >= 1 || op == token.EQL && n >= 1
-	return call.Call.Args[0], nonEmpty
+	return x, nonEmpty
+}
+
+// zeroWhenNil returns the argument whose nil makes the call return 0:
+// len's, or one a summary marks NonNilIfNonZero.
+func (a *analysis) zeroWhenNil(call *ssa.Call) ssa.Value {
+	args := call.Call.Args
+	if b, ok := call.Call.Value.(*ssa.Builtin); ok {
+		if b.Name() == "len" && len(args) == 1 && nilable(args[0].Type()) {
+			return args[0]
+		}
+		return nil
+	}
+	if sum := a.calleeSummary(call.Common()); sum != nil {
+		for i, arg := range args {
+			if i < len(sum.Params) && sum.Params[i].NonNilIfNonZero {
+				return arg
+			}
+		}
+	}
+	return nil
 }
 
 // mirrored swaps a comparison's operands; negated is its negation.

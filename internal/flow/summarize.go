@@ -1,6 +1,7 @@
 package flow
 
 import (
+	"go/constant"
 	"go/types"
 
 	"github.com/nilsentry/nilsentry/internal/nilstate"
@@ -103,14 +104,16 @@ func (a *analysis) summarize() *summary.Summary {
 
 	checked := a.nilChecked()
 	isPredicate := n == 1 && isBool(results.At(0).Type())
+	isCount := n == 1 && isInteger(results.At(0).Type())
 	for i, p := range a.fn.Params {
 		if !nilable(p.Type()) {
 			continue
 		}
 		if checked[p] {
 			sum.Params[i] = summary.Param{Kind: summary.ParamNilSafe,
-				NonNilAfter:  a.nonNilAtReturns(p),
-				NonNilIfTrue: isPredicate && a.trueOnlyIfNonNil(p)}
+				NonNilAfter:     a.nonNilAtReturns(p),
+				NonNilIfTrue:    isPredicate && a.trueOnlyIfNonNil(p),
+				NonNilIfNonZero: isCount && a.nonZeroOnlyIfNonNil(p)}
 		} else if at, ok := a.paramDeref[p]; ok {
 			sum.Params[i] = summary.Param{Kind: summary.ParamDerefs, At: at}
 		}
@@ -161,6 +164,25 @@ func (a *analysis) trueOnlyIfNonNil(p *ssa.Parameter) bool {
 		}
 	}
 	return len(a.returns) > 0
+}
+
+// nonZeroOnlyIfNonNil reports whether every return of a value other than
+// the constant 0 happens where p is non-nil (`if t == nil { return 0 }`).
+func (a *analysis) nonZeroOnlyIfNonNil(p *ssa.Parameter) bool {
+	for _, r := range a.returns {
+		if c, ok := r.ops[0].(*ssa.Const); ok && c.Value != nil && constant.Sign(c.Value) == 0 {
+			continue
+		}
+		if a.stateOf(r.facts, p, constCtx{}).Kind != nilstate.NonNil {
+			return false
+		}
+	}
+	return len(a.returns) > 0
+}
+
+func isInteger(t types.Type) bool {
+	b, ok := t.Underlying().(*types.Basic)
+	return ok && b.Info()&types.IsInteger != 0
 }
 
 // nilChecked lists the parameters the function compares against nil:

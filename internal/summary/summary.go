@@ -56,6 +56,9 @@ type Param struct {
 	// NonNilIfTrue: the function's bool result is true only if the
 	// argument is non-nil (isValid(u)).
 	NonNilIfTrue bool
+	// NonNilIfNonZero: the function's integer result is non-zero only if
+	// the argument is non-nil (a nil-safe Len: `if t.Len() > 0`).
+	NonNilIfNonZero bool
 }
 
 // Summary is what callers learn about a function.
@@ -96,7 +99,7 @@ func (s *Summary) Interesting() bool {
 		}
 	}
 	for _, p := range s.Params {
-		if p.Kind != ParamUnknown || p.NonNilAfter || p.NonNilIfTrue {
+		if p.Kind != ParamUnknown || p.NonNilAfter || p.NonNilIfTrue || p.NonNilIfNonZero {
 			return true
 		}
 	}
@@ -123,6 +126,9 @@ func (s *Summary) String() string {
 		}
 		if p.NonNilIfTrue {
 			flags = append(flags, "nonnil-if-true")
+		}
+		if p.NonNilIfNonZero {
+			flags = append(flags, "nonnil-if-nonzero")
 		}
 		if len(flags) > 0 {
 			fmt.Fprintf(&b, "p%d=%s ", i, strings.Join(flags, "+"))

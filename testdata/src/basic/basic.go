@@ -132,7 +132,7 @@ func made() {
 
 type List struct{ next *List }
 
-func (l *List) Len() int { // want Len:"nilsentry\\(p0=nilsafe\\)"
+func (l *List) Len() int { // want Len:"nilsentry\\(p0=nilsafe\\+nonnil-if-nonzero\\)"
 	if l == nil {
 		return 0
 	}

@@ -290,3 +290,35 @@ func retentionDays(c *Config) int {
 func retentionUnchecked(c *Config) int {
 	return c.Storage.TSDB.Retention.Days // want `nil dereference: c.Storage.TSDB may be nil here \(field TSDB checked for nil at guards.go:\d+`
 }
+
+// --- nil-safe counts as guards ---
+
+type Tuple struct{ vars []*Node }
+
+// Len is nil-safe: a nil *Tuple is empty.
+func (t *Tuple) Len() int { // want Len:"nilsentry\\(p0=nilsafe\\+nonnil-if-nonzero\\)"
+	if t != nil {
+		return len(t.vars)
+	}
+	return 0
+}
+
+func tupleOrNil(n int) *Tuple {
+	if n == 0 {
+		return nil
+	}
+	return &Tuple{}
+}
+
+func tupleGuardedByLen(n int) *Node {
+	t := tupleOrNil(n)
+	if t.Len() > 0 {
+		return t.vars[0] // Len() > 0 only for a non-nil t
+	}
+	return nil
+}
+
+func tupleUnguarded(n int) int {
+	t := tupleOrNil(n)
+	return len(t.vars) // want `nil dereference: t may be nil here \(tupleOrNil returns nil at guards.go:\d+\)`
+}

@@ -12,7 +12,7 @@ func (t T) Value() int { return t.N }
 
 func (t *T) Ptr() int { return t.N } // want Ptr:"nilsentry\\(p0=derefs\\)"
 
-func (t *T) Safe() int { // want Safe:"nilsentry\\(p0=nilsafe\\)"
+func (t *T) Safe() int { // want Safe:"nilsentry\\(p0=nilsafe\\+nonnil-if-nonzero\\)"
 	if t == nil {
 		return 0
 	}
