@@ -71,7 +71,11 @@ func (a *analysis) refine(st facts, cond ssa.Value, branch bool) bool {
 		}
 	case *ssa.Phi:
 		// `ok := p != nil && q != nil` merges into a φ of bools; each
-		// operand's edge already refined its own block. Nothing more here.
+		// operand's edge already refined its own block. What a true φ
+		// says about the pointers merged beside it, see correlated.
+		if branch {
+			a.correlated(st, c)
+		}
 	}
 	return true
 }
@@ -272,6 +276,35 @@ func (a *analysis) zeroWhenNil(call *ssa.Call) ssa.Value {
 		}
 	}
 	return nil
+}
+
+// correlated: a pointer and a bool merged at the same block, where every
+// edge that brings a true bool brings a non-nil pointer, are non-nil
+// together: `ws, ok = w.(io.WriteSeeker)` on one path, `ok = false` (and
+// ws nil) on the other, then `if ok { ws.Seek(...) }`.
+func (a *analysis) correlated(st facts, ok *ssa.Phi) {
+	for _, instr := range ok.Block().Instrs {
+		q, isPhi := instr.(*ssa.Phi)
+		if !isPhi {
+			break
+		}
+		if q == ok || !nilable(q.Type()) || len(q.Edges) != len(ok.Edges) {
+			continue
+		}
+		nonNil := true
+		for i, b := range ok.Edges {
+			if isFalse(b) || sameCommaOk(q.Edges[i], b) {
+				continue
+			}
+			if a.intrinsic(q.Edges[i], constCtx{}).Kind != nilstate.NonNil {
+				nonNil = false
+				break
+			}
+		}
+		if nonNil {
+			a.set(st, q, nilstate.NonNilState)
+		}
+	}
 }
 
 // mirrored swaps a comparison's operands; negated is its negation.

@@ -322,3 +322,44 @@ func tupleUnguarded(n int) int {
 	t := tupleOrNil(n)
 	return len(t.vars) // want `nil dereference: t may be nil here \(tupleOrNil returns nil at guards.go:\d+\)`
 }
+
+// --- a pointer and a bool merged together ---
+
+type seeker interface{ Seek() int }
+
+func correlatedOK(v any, try bool) int {
+	var s seeker
+	ok := false
+	if try {
+		s, ok = v.(seeker)
+	}
+	if ok {
+		return s.Seek() // s is non-nil wherever ok is true
+	}
+	return 0
+}
+
+func correlatedFlag(m map[string]*Node, try bool) int {
+	var n *Node
+	found := false
+	if try {
+		n = &Node{}
+		found = true
+	}
+	if found {
+		return n.Val
+	}
+	return 0
+}
+
+func uncorrelated(m map[string]*Node, try bool) int {
+	var n *Node
+	found := false
+	if try {
+		found = true // n stays nil
+	}
+	if found {
+		return n.Val // want `nil dereference: n is nil here|nil dereference: n may be nil here`
+	}
+	return 0
+}
