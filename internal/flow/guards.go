@@ -42,6 +42,10 @@ func (a *analysis) refine(st facts, cond ssa.Value, branch bool) bool {
 			a.set(st, x, nilstate.NonNilState)
 			return true
 		}
+		if e, ok := c.X.(*ssa.Extract); ok && !nilable(e.Type()) && isZeroConst(c.Y) &&
+			(c.Op == token.NEQ && branch || c.Op == token.EQL && !branch || c.Op == token.GTR && branch) {
+			a.nonZeroResult(st, e) // base != 0 after base, s := find(p)
+		}
 		if c.Op != token.EQL && c.Op != token.NEQ {
 			break
 		}
@@ -105,6 +109,9 @@ func (a *analysis) assume(st facts, x ssa.Value, isNil bool, pos token.Pos) bool
 		return false
 	}
 	a.set(st, x, nilstate.NonNilState)
+	if e, ok := x.(*ssa.Extract); ok {
+		a.nonZeroResult(st, e) // p != nil after p, q := f() with q nil only when p is
+	}
 	return true
 }
 
@@ -147,9 +154,30 @@ func (a *analysis) refineOK(st facts, e *ssa.Extract, branch bool) bool {
 	case *ssa.Call:
 		if branch {
 			a.markCompanions(st, e, summary.ResultNilIfNotOK)
+			a.nonZeroResult(st, e)
 		}
 	}
 	return true
+}
+
+// nonZeroResult: result e of a call is known not to be zero here, so the
+// results that are nil only with a zero e are not nil (ResultNilIfZero).
+func (a *analysis) nonZeroResult(st facts, e *ssa.Extract) {
+	call, ok := e.Tuple.(*ssa.Call)
+	if !ok {
+		return
+	}
+	sum := a.calleeSummary(call.Common())
+	if sum == nil {
+		return
+	}
+	for k, r := range sum.Results {
+		if r.Kind == summary.ResultNilIfZero && r.Param == e.Index {
+			for _, v := range extracts(call, k) {
+				a.set(st, v, nilstate.NonNilState)
+			}
+		}
+	}
 }
 
 // markCompanions marks the results of e's call that are nil only under

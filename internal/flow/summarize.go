@@ -34,7 +34,8 @@ func (a *analysis) summarize() *summary.Summary {
 		paramContract := -2 // -2: no nil return yet; -1: broken; else the parameter
 		var ev *nilstate.Evidence
 		var firstNil returnSite
-		through := -2 // -2: no possibly-nil return yet; -1: not a pass-through; else the parameter
+		through := -2       // -2: no possibly-nil return yet; -1: not a pass-through; else the parameter
+		var zeroWith []bool // other results that are a zero constant at every nil return
 		for _, r := range a.returns {
 			s := r.states[i]
 			if s.Kind == nilstate.NonNil {
@@ -73,6 +74,15 @@ func (a *analysis) summarize() *summary.Summary {
 			if lastIsBool && !isFalse(r.ops[last]) && !sameCommaOk(r.ops[i], r.ops[last]) {
 				okContract = false
 			}
+			if zeroWith == nil {
+				zeroWith = make([]bool, n)
+				for j := range zeroWith {
+					zeroWith[j] = j != i
+				}
+			}
+			for j := range zeroWith {
+				zeroWith[j] = zeroWith[j] && isZeroConst(r.ops[j])
+			}
 			if j := a.nilParam(r); paramContract == -2 || paramContract == j {
 				paramContract = j
 			} else {
@@ -91,6 +101,14 @@ func (a *analysis) summarize() *summary.Summary {
 		case ev != nil && okContract:
 			sum.Results[i] = summary.Result{Kind: summary.ResultNilIfNotOK,
 				Ev: nilstate.NewEvidence(a.step(firstNil.pos, name+" returns nil with false"))}
+		case ev != nil && a.zeroCompanion(zeroWith) >= 0:
+			j := a.zeroCompanion(zeroWith)
+			with := "a zero result"
+			if rn := results.At(j).Name(); rn != "" && rn != "_" {
+				with = "a zero " + rn
+			}
+			sum.Results[i] = summary.Result{Kind: summary.ResultNilIfZero, Param: j,
+				Ev: nilstate.NewEvidence(a.step(firstNil.pos, name+" returns nil with "+with))}
 		case ev != nil:
 			sum.Results[i] = summary.Result{Kind: summary.ResultMaybeNil, Ev: ev}
 		case through >= 0:
@@ -273,4 +291,42 @@ func (a *analysis) passThrough(v ssa.Value, depth int) int {
 		}
 	}
 	return -1
+}
+
+// zeroCompanion returns the first other result that is a zero constant at
+// every nil return of a result and not at every return (`return 0, nil`
+// vs `return base, s`), or -1.
+func (a *analysis) zeroCompanion(zeroWith []bool) int {
+	for j, z := range zeroWith {
+		if !z {
+			continue
+		}
+		for _, r := range a.returns {
+			if !isZeroConst(r.ops[j]) {
+				return j
+			}
+		}
+	}
+	return -1
+}
+
+// isZeroConst reports whether v is the zero constant of its type: nil, 0,
+// false, "".
+func isZeroConst(v ssa.Value) bool {
+	c, ok := v.(*ssa.Const)
+	if !ok {
+		return false
+	}
+	if c.Value == nil {
+		return true
+	}
+	switch c.Value.Kind() {
+	case constant.Bool:
+		return !constant.BoolVal(c.Value)
+	case constant.String:
+		return constant.StringVal(c.Value) == ""
+	case constant.Int, constant.Float, constant.Complex:
+		return constant.Sign(c.Value) == 0
+	}
+	return false
 }

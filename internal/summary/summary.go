@@ -24,17 +24,18 @@ const (
 	ResultNilIfErr                        // nil only when the error result is non-nil
 	ResultNilIfNotOK                      // nil only when the bool result is false
 	ResultNilIfParamNil                   // nil only when parameter Param is nil (maps.Clone, reflect.TypeOf)
+	ResultNilIfZero                       // nil only when result Param is zero (`return 0, nil` vs `return base, s`)
 )
 
 func (k ResultKind) String() string {
-	return [...]string{"unknown", "nonnil", "maybenil", "nil-if-err", "nil-if-not-ok", "nil-if-param-nil"}[k]
+	return [...]string{"unknown", "nonnil", "maybenil", "nil-if-err", "nil-if-not-ok", "nil-if-param-nil", "nil-if-zero"}[k]
 }
 
 // Result describes one result of a function.
 type Result struct {
 	Kind  ResultKind
-	Ev    *nilstate.Evidence // why it may be nil (MaybeNil, NilIfErr, NilIfNotOK)
-	Param int                // NilIfParamNil: index into the function's Params
+	Ev    *nilstate.Evidence // why it may be nil (MaybeNil, NilIfErr, NilIfNotOK, NilIfZero)
+	Param int                // NilIfParamNil: index into the function's Params; NilIfZero: index of the other result
 }
 
 // ParamKind says what a function does with a nil parameter.

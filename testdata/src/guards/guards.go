@@ -363,3 +363,27 @@ func uncorrelated(m map[string]*Node, try bool) int {
 	}
 	return 0
 }
+
+// --- results nil together with a zero ---
+
+var spans = map[uintptr]*Node{}
+
+// FindSpan returns base == 0 exactly when s == nil.
+func FindSpan(p uintptr) (base uintptr, s *Node) { // want FindSpan:"nilsentry\\(r1=nil-if-zero\\)"
+	if s = spans[p&^7]; s == nil {
+		return 0, nil
+	}
+	return p &^ 7, s
+}
+
+func spanChecked(p uintptr) int {
+	if base, s := FindSpan(p); base != 0 {
+		return s.Val // base != 0 only with a span
+	}
+	return 0
+}
+
+func spanUnchecked(p uintptr) int {
+	_, s := FindSpan(p)
+	return s.Val // want `nil dereference: s may be nil here \(FindSpan returns nil with a zero base at guards.go:\d+\)`
+}
