@@ -45,6 +45,7 @@ const (
 	// analysis. Giant generated state machines (a VM's dispatch loop)
 	// reach it; ordinary functions stay far below.
 	maxStored = 1_000_000
+	maxFree   = 32 // recycled maps kept per function
 )
 
 // Finding is one sink that a nil may reach.
@@ -123,6 +124,30 @@ func unknownSummary(fn *ssa.Function) *summary.Summary {
 // that is absent has its intrinsic state (see sources.go).
 type facts map[any]nilstate.State
 
+// clone copies f into a recycled map if one is free: the fixed point
+// replaces every block's maps each round, and reusing them keeps the
+// garbage (and the heap the collector lets grow) small.
+func (a *analysis) clone(f facts) facts {
+	n := len(a.free)
+	if n == 0 {
+		return f.clone()
+	}
+	c := a.free[n-1]
+	a.free = a.free[:n-1]
+	for k, v := range f {
+		c[k] = v
+	}
+	return c
+}
+
+// recycle gives back a map nothing refers to any more.
+func (a *analysis) recycle(f facts) {
+	if f != nil && len(a.free) < maxFree {
+		clear(f)
+		a.free = append(a.free, f)
+	}
+}
+
 func (f facts) clone() facts {
 	c := make(facts, len(f)+4)
 	for k, v := range f {
@@ -145,6 +170,7 @@ type analysis struct {
 	inTest  bool                 // fn is declared in a _test.go file
 	in, out []facts              // per block; nil means not (yet) reached
 	live    []map[ssa.Value]bool // per block, values live on entry (live.go)
+	free    []facts              // maps to reuse (see clone)
 
 	// Filled by the final pass only.
 	reporting  bool
@@ -195,11 +221,15 @@ func (a *analysis) solve() string {
 			}
 			if a.in[b.Index] == nil || !sameFacts(a.in[b.Index], entry) {
 				stored += len(entry) - len(a.in[b.Index])
+				a.recycle(a.in[b.Index])
 				a.in[b.Index] = entry
 				changed = true
+			} else {
+				a.recycle(entry)
 			}
-			out := a.transfer(a.in[b.Index].clone(), b)
+			out := a.transfer(a.clone(a.in[b.Index]), b)
 			stored += len(out) - len(a.out[b.Index])
+			a.recycle(a.out[b.Index])
 			a.out[b.Index] = out
 			if stored > maxStored {
 				return fmt.Sprintf("%d facts at block boundaries exceed the budget of %d", stored, maxStored)
@@ -227,8 +257,9 @@ func (a *analysis) entry(b *ssa.BasicBlock) facts {
 		if out == nil {
 			continue
 		}
-		edge := out.clone()
+		edge := a.clone(out)
 		if !a.refineEdge(edge, p, b) {
+			a.recycle(edge)
 			continue
 		}
 		for _, instr := range b.Instrs {
@@ -244,6 +275,7 @@ func (a *analysis) entry(b *ssa.BasicBlock) facts {
 			acc = edge
 		} else {
 			acc = a.join(acc, edge)
+			a.recycle(edge)
 		}
 	}
 	if acc != nil {
