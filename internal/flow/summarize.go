@@ -42,7 +42,7 @@ func (a *analysis) summarize() *summary.Summary {
 				continue
 			}
 			allNonNil = false
-			if j := a.passThrough(r.ops[i], 0); j >= 0 && (through == -2 || through == j) {
+			if j, viaCall := a.passThrough(r.ops[i], 0); j >= 0 && viaCall && (through == -2 || through == j) {
 				through = j
 			} else {
 				through = -1
@@ -266,16 +266,20 @@ func (a *analysis) judgedHere(ev *nilstate.Evidence) bool {
 }
 
 // passThrough returns the index of the parameter that v is, through
-// conversions and calls whose result is nil only for a nil argument, or -1.
-func (a *analysis) passThrough(v ssa.Value, depth int) int {
+// conversions and calls whose result is nil only for a nil argument, or
+// -1; viaCall says whether such a call is on the way. A parameter
+// returned as it is says nothing of its own (template.Must returns t only
+// when err is nil), so only results that go through such a call count
+// (reflect.TypeOf's toType(abi.TypeOf(i))).
+func (a *analysis) passThrough(v ssa.Value, depth int) (param int, viaCall bool) {
 	if depth > 8 {
-		return -1
+		return -1, false
 	}
 	switch v := v.(type) {
 	case *ssa.Parameter:
 		for j, p := range a.fn.Params {
 			if p == v {
-				return j
+				return j, false
 			}
 		}
 	case *ssa.ChangeType:
@@ -287,10 +291,11 @@ func (a *analysis) passThrough(v ssa.Value, depth int) int {
 	case *ssa.Call:
 		if sum := a.calleeSummary(v.Common()); sum != nil && len(sum.Results) == 1 &&
 			sum.Results[0].Kind == summary.ResultNilIfParamNil && sum.Results[0].Param < len(v.Common().Args) {
-			return a.passThrough(v.Common().Args[sum.Results[0].Param], depth+1)
+			j, _ := a.passThrough(v.Common().Args[sum.Results[0].Param], depth+1)
+			return j, true
 		}
 	}
-	return -1
+	return -1, false
 }
 
 // zeroCompanion returns the first other result that is a zero constant at

@@ -327,3 +327,16 @@ func unpackError(l unpacker) string {
 	err, _ := l.Unpack().(error) // not a parameter: the value may hold anything
 	return err.Error() // want `nil interface method call: err may be nil here \(type assertion may fail at sources.go:\d+\)`
 }
+
+// MustConn returns c only when err is nil: passing a parameter through
+// says nothing by itself.
+func MustConn(c *Conn, err error) *Conn { // want MustConn:"nilsentry\\(p1=nilsafe\\)"
+	if err != nil {
+		panic(err)
+	}
+	return c
+}
+
+func mustDial(addr string) string {
+	return MustConn(dial(addr)).Addr
+}
