@@ -347,7 +347,9 @@ var (
 // errorSource returns the call result an error value comes from: the
 // value itself, or, for an error kept in a variable that lives in memory
 // (a named result in a function with defer, a captured variable), the
-// one call result ever stored into that variable.
+// call result stored by the store that reaches this load: the nearest
+// store that dominates it, with no other store able to run in between
+// (`x, err = f(); if err != nil {...}; y, err = g(); if err != nil {...}`).
 func (a *analysis) errorSource(x ssa.Value) *ssa.Extract {
 	if e, ok := x.(*ssa.Extract); ok {
 		return e
@@ -360,18 +362,63 @@ func (a *analysis) errorSource(x ssa.Value) *ssa.Extract {
 	if !ok {
 		return nil
 	}
-	var src *ssa.Extract
+	var stores []*ssa.Store
 	for _, r := range *al.Referrers() {
-		st, ok := r.(*ssa.Store)
-		if !ok || st.Addr != ssa.Value(al) {
-			continue
-		}
-		if e, ok := st.Val.(*ssa.Extract); ok {
-			if src != nil && src.Tuple != e.Tuple {
-				return nil // more than one call: ambiguous
-			}
-			src = e
+		if st, ok := r.(*ssa.Store); ok && st.Addr == ssa.Value(al) {
+			stores = append(stores, st)
 		}
 	}
-	return src
+	var reach *ssa.Store
+	for _, st := range stores {
+		if precedes(st, load) && (reach == nil || precedes(reach, st)) {
+			reach = st
+		}
+	}
+	if reach == nil {
+		return nil
+	}
+	for _, st := range stores {
+		if st != reach && precedes(reach, st) && reaches(st, load) {
+			return nil // another store may run after the reaching one
+		}
+	}
+	e, _ := reach.Val.(*ssa.Extract)
+	return e
+}
+
+// precedes reports whether instruction x dominates instruction y.
+func precedes(x, y ssa.Instruction) bool {
+	if bx, by := x.Block(), y.Block(); bx != by {
+		return bx.Dominates(by)
+	}
+	for _, instr := range x.Block().Instrs {
+		switch instr {
+		case x:
+			return true
+		case y:
+			return false
+		}
+	}
+	return false
+}
+
+// reaches reports whether control can flow from x to y.
+func reaches(x, y ssa.Instruction) bool {
+	if x.Block() == y.Block() && precedes(x, y) {
+		return true
+	}
+	seen := make(map[*ssa.BasicBlock]bool)
+	work := append([]*ssa.BasicBlock(nil), x.Block().Succs...)
+	for len(work) > 0 {
+		b := work[len(work)-1]
+		work = work[:len(work)-1]
+		if b == y.Block() {
+			return true
+		}
+		if !seen[b] {
+			seen[b] = true
+			work = append(work, b.Succs...)
+		}
+	}
+	return false
 }

@@ -340,3 +340,28 @@ func MustConn(c *Conn, err error) *Conn { // want MustConn:"nilsentry\\(p1=nilsa
 func mustDial(addr string) string {
 	return MustConn(dial(addr)).Addr
 }
+
+// Several calls store into the same named error: each check guards the
+// result of the call whose error reaches it.
+func namedErrTwice(a, b string) (addr string, err error) {
+	defer func() { _ = err }()
+	c1, err := dial(a)
+	if err != nil {
+		return "", err
+	}
+	c2, err := dial(b)
+	if err != nil {
+		return "", err
+	}
+	return c1.Addr + c2.Addr, nil
+}
+
+func namedErrWrongCheck(a, b string) (addr string, err error) {
+	defer func() { _ = err }()
+	c1, err := dial(a)
+	c2, err2 := dial(b)
+	if err2 != nil {
+		return "", err2
+	}
+	return c1.Addr + c2.Addr, err // want `nil dereference: c1 may be nil here \(dial returns nil with an error at sources.go:\d+\)`
+}
