@@ -132,7 +132,7 @@ report() {
 	echo "## nilsentry benchmark"
 	echo
 	echo "- date: $(date -u +%Y-%m-%dT%H:%MZ); machine: $(machine)"
-	echo "- $(go version | cut -d' ' -f3-); nilsentry $(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo '?');" \
+	echo "- $(go version | cut -d' ' -f3-); nilsentry ${NILSENTRY_COMMIT:-?};" \
 		"nilness $NILNESS_VERSION; NilAway $NILAWAY_VERSION ($NILAWAY_FLAGS -include-pkgs=<module>)"
 	echo "- driver: go vet -vettool, warm build cache, analysis re-run every time; median of $RUNS alternating runs"
 	echo "- load average (1/5/15 min) before: ${LOAD_BEFORE:-?}; after: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"

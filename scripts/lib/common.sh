@@ -107,6 +107,8 @@ WRAP
 
 build_nilsentry() {
 	log "building nilsentry from $ROOT"
+	# The commit is recorded now: the tree may move on while a bench runs.
+	NILSENTRY_COMMIT=$(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo '?')
 	(cd "$ROOT" && go build -o "$BIN/nilsentry" ./cmd/nilsentry)
 	make_wrapper nilsentry "$BIN/nilsentry"
 }
