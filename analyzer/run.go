@@ -61,7 +61,7 @@ func run(pass *analysis.Pass) (any, error) {
 			rep.Add(f)
 		}
 	}
-	var foreign summary.ForeignFields
+	var foreign summary.ForeignFields // this package's evidence about other packages' fields
 	for f, ev := range env.fields {
 		if !f.Exported() { // others cannot reach unexported fields
 			continue
@@ -70,13 +70,19 @@ func run(pass *analysis.Pass) (any, error) {
 		if f.Pkg() == pass.Pkg {
 			pass.ExportObjectFact(f, &fact)
 		} else if path, err := env.paths.For(f); err == nil && f.Pkg() != nil {
-			foreign.Fields = append(foreign.Fields, summary.ForeignField{Pkg: f.Pkg().Path(), Path: string(path), Fact: fact})
+			foreign.Fields = append(foreign.Fields, summary.ForeignField{Pkg: f.Pkg().Path(), Path: string(path), From: pass.Pkg.Path(), Fact: fact})
 		}
 	}
 	if len(foreign.Fields) > 0 {
 		sort.Slice(foreign.Fields, func(i, j int) bool {
 			a, b := foreign.Fields[i], foreign.Fields[j]
-			return a.Pkg < b.Pkg || a.Pkg == b.Pkg && a.Path < b.Path
+			if a.Pkg != b.Pkg {
+				return a.Pkg < b.Pkg
+			}
+			if a.Path != b.Path {
+				return a.Path < b.Path
+			}
+			return a.From < b.From
 		})
 		pass.ExportPackageFact(&foreign)
 	}
@@ -144,8 +150,9 @@ type env struct {
 	importedFields map[*types.Var]*summary.FieldFact // fields of other packages, fact and local evidence merged
 	captured       map[*ssa.FreeVar]nilstate.State   // states of variables at the closures that capture them
 
-	paths   objectpath.Encoder
-	foreign map[string][]summary.FieldFact // other packages' evidence about fields, by pkg + objectpath (see foreignFacts)
+	paths       objectpath.Encoder
+	foreign     map[string][]summary.FieldFact // other packages' evidence about fields, by pkg + objectpath (see foreignFacts)
+	foreignList []summary.ForeignField         // the same, as the direct imports export it
 }
 
 // Field returns the evidence about a field: the defining package's fact
@@ -217,20 +224,48 @@ func (e *env) importField(f *types.Var) *summary.FieldFact {
 	return fact
 }
 
-// foreignFacts returns what the packages this one depends on found about
-// another package's field f, in package path order.
+// importedForeign returns the ForeignFields entries of the direct
+// imports, one per field and finding package, in a fixed order. Only
+// direct imports count, under every driver: go vet hands a package the
+// package facts of its direct imports only, the standalone checker those
+// of all its dependencies, and the two must agree.
+func (e *env) importedForeign() []summary.ForeignField {
+	if e.foreignList != nil {
+		return e.foreignList
+	}
+	direct := make(map[*types.Package]bool)
+	for _, imp := range e.pass.Pkg.Imports() {
+		direct[imp] = true
+	}
+	seen := make(map[[3]string]bool)
+	e.foreignList = []summary.ForeignField{}
+	for _, pf := range e.pass.AllPackageFacts() {
+		ff, ok := pf.Fact.(*summary.ForeignFields)
+		if !ok || !direct[pf.Package] {
+			continue
+		}
+		for _, x := range ff.Fields {
+			if k := [3]string{x.Pkg, x.Path, x.From}; !seen[k] {
+				seen[k] = true
+				e.foreignList = append(e.foreignList, x)
+			}
+		}
+	}
+	sort.Slice(e.foreignList, func(i, j int) bool {
+		a, b := e.foreignList[i], e.foreignList[j]
+		return a.Pkg+"\x00"+a.Path+"\x00"+a.From < b.Pkg+"\x00"+b.Path+"\x00"+b.From
+	})
+	return e.foreignList
+}
+
+// foreignFacts returns what other packages found about another package's
+// field f (see importedForeign), in the order of the packages that found it.
 func (e *env) foreignFacts(f *types.Var) []summary.FieldFact {
 	if e.foreign == nil {
 		e.foreign = make(map[string][]summary.FieldFact)
-		facts := e.pass.AllPackageFacts()
-		sort.Slice(facts, func(i, j int) bool { return facts[i].Package.Path() < facts[j].Package.Path() })
-		for _, pf := range facts {
-			if ff, ok := pf.Fact.(*summary.ForeignFields); ok {
-				for _, x := range ff.Fields {
-					k := x.Pkg + "\x00" + x.Path
-					e.foreign[k] = append(e.foreign[k], x.Fact)
-				}
-			}
+		for _, x := range e.importedForeign() {
+			k := x.Pkg + "\x00" + x.Path
+			e.foreign[k] = append(e.foreign[k], x.Fact)
 		}
 	}
 	if len(e.foreign) == 0 || f.Pkg() == nil {

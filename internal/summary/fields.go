@@ -65,17 +65,18 @@ func CredibleResult(uses FieldUses) bool {
 // ForeignFields is a package fact: the evidence a package found about
 // fields of other packages (it stores nil into them, checks them for nil)
 // and its count of their uses. The defining package's FieldFact cannot
-// carry it (that package is analyzed first), so packages that import
-// this one merge it at their own uses (analysis facts of every
-// dependency are visible, under go vet too).
+// carry it (that package is analyzed first), so the packages that import
+// this one directly merge it at their own uses. Only direct importers:
+// go vet gives a package the package facts of its direct imports alone.
 type ForeignFields struct {
 	Fields []ForeignField
 }
 
-// ForeignField names a field by its package path and objectpath.Path.
+// ForeignField names a field by its package path and objectpath.Path,
+// and the package that found the evidence (From).
 type ForeignField struct {
-	Pkg, Path string
-	Fact      FieldFact
+	Pkg, Path, From string
+	Fact            FieldFact
 }
 
 func (*ForeignFields) AFact() {}
