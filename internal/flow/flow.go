@@ -271,6 +271,10 @@ func (a *analysis) entry(b *ssa.BasicBlock) facts {
 				edge[a.key(phi)] = a.phiEdge(edge, phi, i)
 			}
 		}
+		// Prune each edge before the join: a fact dead at b but present
+		// on one edge only would otherwise be joined with its intrinsic
+		// state on the other.
+		a.prune(edge, b)
 		if acc == nil {
 			acc = edge
 		} else {
@@ -278,28 +282,36 @@ func (a *analysis) entry(b *ssa.BasicBlock) facts {
 			a.recycle(edge)
 		}
 	}
-	if acc != nil {
-		a.prune(acc, b)
-	}
 	return acc
 }
 
 // join merges two predecessor states; a key missing on one side stands
-// for its intrinsic state there.
+// for what get would read there (absent).
 func (a *analysis) join(x, y facts) facts {
 	for k, sx := range x {
 		sy, ok := y[k]
 		if !ok {
-			sy = a.intrinsicOfKey(k)
+			sy = a.absent(y, k)
 		}
 		x[k] = nilstate.Join(sx, sy)
 	}
 	for k, sy := range y {
 		if _, ok := x[k]; !ok {
-			x[k] = nilstate.Join(a.intrinsicOfKey(k), sy)
+			x[k] = nilstate.Join(a.absent(x, k), sy)
 		}
 	}
 	return x
+}
+
+// absent is the state of a key that st has no fact for: a current load
+// reads its path, anything else has its intrinsic state.
+func (a *analysis) absent(st facts, k any) nilstate.State {
+	if l, p, ok := a.loadPath(k); ok && isCurrent(st, l) {
+		if s, ok := st[p]; ok {
+			return s
+		}
+	}
+	return a.intrinsicOfKey(k)
 }
 
 func sameFacts(x, y facts) bool {

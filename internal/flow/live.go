@@ -121,11 +121,19 @@ func prunable(k any) ssa.Value {
 }
 
 // prune drops the facts of values dead on entry to b (b's own φs, just
-// evaluated on its edges, are kept).
+// evaluated on its edges, are kept). A path whose root is dead may still
+// have a live load that reads it (`info := ii.info` after a check of
+// ii.info, with ii dead): such loads keep the path's state as their own
+// first (retire).
 func (a *analysis) prune(st facts, b *ssa.BasicBlock) {
 	live := a.live[b.Index]
+	dead := func(k any) bool {
+		v := prunable(k)
+		return v != nil && !live[v] && v.(ssa.Instruction).Block() != b
+	}
+	a.retire(st, func(p pathKey) bool { return dead(p) })
 	for k := range st {
-		if v := prunable(k); v != nil && !live[v] && v.(ssa.Instruction).Block() != b {
+		if dead(k) {
 			delete(st, k)
 		}
 	}

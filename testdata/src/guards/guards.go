@@ -387,3 +387,29 @@ func spanUnchecked(p uintptr) int {
 	_, s := FindSpan(p)
 	return s.Val // want `nil dereference: s may be nil here \(FindSpan returns nil with a zero base at guards.go:\d+\)`
 }
+
+// --- a checked field read once more after its base is dead ---
+
+type loaded struct{ info *Tuple }
+
+var table = map[string]*loaded{}
+
+func (t *Tuple) add(n *Node) { t.vars = append(t.vars, n) }
+
+func emptyLoaded() *loaded { return &loaded{} } // leaves info unset
+
+func checkedThenLoop(path string, ns []*Node) {
+	ii, ok := table[path]
+	if !ok {
+		panic("missing")
+	}
+	if ii.info == nil {
+		panic("no info")
+	}
+	info := ii.info // ii is dead after this load; info stays checked
+	for _, n := range ns {
+		info.add(n)
+	}
+}
+
+func hasInfo(l *loaded) bool { return l.info != nil }
