@@ -188,7 +188,7 @@ func (a *analysis) trueOnlyIfNonNil(p *ssa.Parameter) bool {
 // the constant 0 happens where p is non-nil (`if t == nil { return 0 }`).
 func (a *analysis) nonZeroOnlyIfNonNil(p *ssa.Parameter) bool {
 	for _, r := range a.returns {
-		if c, ok := r.ops[0].(*ssa.Const); ok && c.Value != nil && constant.Sign(c.Value) == 0 {
+		if isZeroConst(r.ops[0]) {
 			continue
 		}
 		if a.stateOf(r.facts, p, constCtx{}).Kind != nilstate.NonNil {
