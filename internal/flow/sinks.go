@@ -213,6 +213,9 @@ func (a *analysis) call(st facts, instr ssa.Instruction, c *ssa.CallCommon) {
 			if i < len(sum.Params) && sum.Params[i].NonNilAfter {
 				a.set(st, arg, nilstate.NonNilState) // the call returned
 			}
+			if i < len(sum.Params) && sum.Params[i].TrueAfter {
+				a.refine(st, arg, true) // assert(err == nil): as on the true branch
+			}
 		}
 	}()
 	for i, arg := range c.Args {

@@ -2,6 +2,7 @@ package flow
 
 import (
 	"go/constant"
+	"go/token"
 	"go/types"
 
 	"github.com/nilsentry/nilsentry/internal/nilstate"
@@ -124,6 +125,10 @@ func (a *analysis) summarize() *summary.Summary {
 	isPredicate := n == 1 && isBool(results.At(0).Type())
 	isCount := n == 1 && isInteger(results.At(0).Type())
 	for i, p := range a.fn.Params {
+		if isBool(p.Type()) {
+			sum.Params[i].TrueAfter = a.trueAtReturns(p)
+			continue
+		}
 		if !nilable(p.Type()) {
 			continue
 		}
@@ -148,6 +153,53 @@ func (a *analysis) nonNilAtReturns(p *ssa.Parameter) bool {
 		}
 	}
 	return len(a.returns) > 0
+}
+
+// trueAtReturns reports whether the function returns only where the
+// bool parameter p is true: every return is dominated by the true edge of
+// a branch on p (`if !p { panic(msg) }`), as in an assertion helper.
+func (a *analysis) trueAtReturns(p *ssa.Parameter) bool {
+	returned := false
+	for _, b := range a.fn.Blocks {
+		if len(b.Instrs) == 0 || b == a.fn.Recover {
+			continue
+		}
+		if _, ok := b.Instrs[len(b.Instrs)-1].(*ssa.Return); !ok {
+			continue
+		}
+		returned = true
+		if !trueEdgeDominates(p, b) {
+			return false
+		}
+	}
+	return returned
+}
+
+// trueEdgeDominates reports whether b is dominated by the edge of a
+// branch on p (or !p) taken when p is true.
+func trueEdgeDominates(p *ssa.Parameter, b *ssa.BasicBlock) bool {
+	for d := b; d != nil; d = d.Idom() {
+		if len(d.Preds) != 1 {
+			continue
+		}
+		pred := d.Preds[0]
+		br, ok := pred.Instrs[len(pred.Instrs)-1].(*ssa.If)
+		if !ok || pred.Succs[0] == pred.Succs[1] {
+			continue
+		}
+		cond, want := br.Cond, true
+		for {
+			not, ok := cond.(*ssa.UnOp)
+			if !ok || not.Op != token.NOT {
+				break
+			}
+			cond, want = not.X, !want
+		}
+		if cond == ssa.Value(p) && (d == pred.Succs[0]) == want {
+			return true
+		}
+	}
+	return false
 }
 
 // trueOnlyIfNonNil reports whether every return of true (or of a value

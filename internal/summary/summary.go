@@ -60,6 +60,9 @@ type Param struct {
 	// NonNilIfNonZero: the function's integer result is non-zero only if
 	// the argument is non-nil (a nil-safe Len: `if t.Len() > 0`).
 	NonNilIfNonZero bool
+	// TrueAfter: the function returns only if the bool argument is true
+	// (assert(err == nil, "...")); the caller refines as on that branch.
+	TrueAfter bool
 }
 
 // Summary is what callers learn about a function.
@@ -100,7 +103,7 @@ func (s *Summary) Interesting() bool {
 		}
 	}
 	for _, p := range s.Params {
-		if p.Kind != ParamUnknown || p.NonNilAfter || p.NonNilIfTrue || p.NonNilIfNonZero {
+		if p.Kind != ParamUnknown || p.NonNilAfter || p.NonNilIfTrue || p.NonNilIfNonZero || p.TrueAfter {
 			return true
 		}
 	}
@@ -130,6 +133,9 @@ func (s *Summary) String() string {
 		}
 		if p.NonNilIfNonZero {
 			flags = append(flags, "nonnil-if-nonzero")
+		}
+		if p.TrueAfter {
+			flags = append(flags, "true-after")
 		}
 		if len(flags) > 0 {
 			fmt.Fprintf(&b, "p%d=%s ", i, strings.Join(flags, "+"))

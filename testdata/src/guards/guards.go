@@ -413,3 +413,51 @@ func checkedThenLoop(path string, ns []*Node) {
 }
 
 func hasInfo(l *loaded) bool { return l.info != nil }
+
+// --- assertion helpers on a bool ---
+
+// Assert returns only when p is true: its callers continue as on the true
+// branch of p.
+func Assert(p bool, msg string) { // want Assert:"nilsentry\\(p0=true-after\\)"
+	if !p {
+		panic(msg)
+	}
+}
+
+// Warn returns whatever p is: nothing follows from calling it.
+func Warn(p bool, msg string) {
+	if !p {
+		log.Print(msg)
+	}
+}
+
+func lookup(k string) (*Node, error) {
+	if n, ok := spans[uintptr(len(k))]; ok {
+		return n, nil
+	}
+	return nil, os.ErrNotExist
+}
+
+func assertNoError(k string) int {
+	n, err := lookup(k)
+	Assert(err == nil, "lookup failed")
+	return n.Val // err == nil: n is not nil
+}
+
+func assertNotNil(m map[string]*Node) int {
+	n := get(m, "a")
+	Assert(n != nil, "missing")
+	return n.Val
+}
+
+func warnOnly(k string) int {
+	n, err := lookup(k)
+	Warn(err == nil, "lookup failed")
+	return n.Val // want `nil dereference: n may be nil here \(lookup returns nil with an error at guards.go:\d+\)`
+}
+
+func assertWrongWay(m map[string]*Node) int {
+	n := get(m, "a")
+	Assert(n == nil, "present")
+	return n.Val // want `nil dereference: n is nil here`
+}
