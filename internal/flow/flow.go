@@ -183,6 +183,11 @@ type analysis struct {
 	captures   map[*ssa.FreeVar]nilstate.State
 
 	frozen map[*ssa.FreeVar]bool // captured variables assigned once (closures.go)
+
+	// Repeated conditions (conditions.go), computed on first use.
+	conds  map[any]int
+	stored map[int]bool
+	loops  map[*ssa.BasicBlock]bool
 }
 
 func newAnalysis(fn *ssa.Function, env Env) *analysis {

@@ -25,7 +25,11 @@ func (a *analysis) refineEdge(st facts, p, s *ssa.BasicBlock) bool {
 	if !ok || p.Succs[0] == p.Succs[1] {
 		return true
 	}
-	return a.refine(st, ifInstr.Cond, s == p.Succs[0])
+	if !a.refine(st, ifInstr.Cond, s == p.Succs[0]) {
+		return false
+	}
+	a.repeated(st, p, s)
+	return true
 }
 
 // refine assumes cond == branch.

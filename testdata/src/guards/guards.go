@@ -461,3 +461,125 @@ func assertWrongWay(m map[string]*Node) int {
 	Assert(n == nil, "present")
 	return n.Val // want `nil dereference: n is nil here`
 }
+
+// --- a variable assigned under a condition, used under the same one ---
+
+type decoder struct {
+	kind        int
+	transparent bool
+}
+
+const (
+	kindGray = iota
+	kindGray2
+	kindRGBA
+	kindPaletted
+)
+
+// sameSwitch: set in one switch on d.kind, used in the matching case of
+// a second switch on it (image/png's readImagePass).
+func (d *decoder) sameSwitch(rows int) int {
+	var gray, rgba *Node
+	switch d.kind {
+	case kindGray, kindGray2:
+		if d.transparent {
+			rgba = &Node{}
+		} else {
+			gray = &Node{}
+		}
+	case kindRGBA:
+		rgba = &Node{}
+	}
+	n := 0
+	for y := 0; y < rows; y++ {
+		switch d.kind {
+		case kindGray:
+			if d.transparent {
+				n += rgba.Val
+			} else {
+				n += gray.Val
+			}
+		case kindRGBA:
+			n += rgba.Val
+		}
+	}
+	return n
+}
+
+// otherCase: the second switch uses the variable in a case the first did
+// not set it in.
+func (d *decoder) otherCase() int {
+	var gray *Node
+	switch d.kind {
+	case kindGray:
+		gray = &Node{}
+	}
+	switch d.kind {
+	case kindRGBA:
+		return gray.Val // want `nil dereference: gray may be nil here`
+	}
+	return 0
+}
+
+// partlyCorrelated: kindGray sets gray only when not transparent; the
+// use does not test transparent again.
+func (d *decoder) partlyCorrelated() int {
+	var gray *Node
+	switch d.kind {
+	case kindGray:
+		if !d.transparent {
+			gray = &Node{}
+		}
+	}
+	if d.kind == kindGray {
+		return gray.Val // want `nil dereference: gray may be nil here`
+	}
+	return 0
+}
+
+// tagChanged: the function stores the tested field between the tests.
+func (d *decoder) tagChanged() int {
+	var gray *Node
+	if d.kind == kindGray {
+		gray = &Node{}
+	}
+	d.kind = kindGray
+	if d.kind == kindGray {
+		return gray.Val // want `nil dereference: gray may be nil here`
+	}
+	return 0
+}
+
+// sameFlag: allocated under a local flag, used under the same flag
+// (math/big's lehmerGCD).
+func sameFlag(x, y *Node) int {
+	var u *Node
+	extended := x != nil || y != nil
+	if extended {
+		u = &Node{}
+	}
+	n := 0
+	for i := 0; i < 3; i++ {
+		if extended {
+			n += u.Val
+		}
+	}
+	return n
+}
+
+// flagInLoop: a flag computed in each iteration says nothing about the
+// value assigned in an earlier one.
+func flagInLoop(ns []*Node) int {
+	var last *Node
+	n := 0
+	for _, x := range ns {
+		ok := x.Val > 0
+		if ok {
+			n += last.Val // want `nil dereference: last may be nil here`
+		}
+		if !ok {
+			last = x
+		}
+	}
+	return n
+}

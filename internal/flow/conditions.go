@@ -1,0 +1,330 @@
+package flow
+
+import (
+	"go/constant"
+	"go/token"
+
+	"github.com/nilsentry/nilsentry/internal/nilstate"
+	"golang.org/x/tools/go/ssa"
+)
+
+// Repeated conditions. Code often assigns a variable under a condition
+// and uses it later under the same condition:
+//
+//	var gray *image.Gray
+//	switch d.cb { case cbG8: gray = image.NewGray(r) ... }
+//	...
+//	switch d.cb { case cbG8: gray.SetGray(x, y, c) ... }
+//
+// The φ of gray merges a non-nil value (the cbG8 edge) with nil (the
+// others). On a branch that repeats an earlier condition, the φ's edges
+// that the earlier branches exclude cannot have been taken: if the
+// remaining edges bring non-nil values, so is the φ. A condition is the
+// same when it tests the same value (an SSA register, a parameter) or the
+// same field path loaded again (d.cb, never stored in the function), with
+// the same constant.
+
+// condition says that tag == val (eq) or tag != val (!eq).
+type condition struct {
+	tag any // tagKey of the tested value
+	val string
+	eq  bool
+}
+
+// contradicts reports whether c and o cannot hold together.
+func (c condition) contradicts(o condition) bool {
+	if c.tag != o.tag {
+		return false
+	}
+	if c.eq && o.eq {
+		return c.val != o.val
+	}
+	return c.eq != o.eq && c.val == o.val
+}
+
+// binTag names a computed tag structurally (p.mode&BareInits twice).
+type binTag struct {
+	op   token.Token
+	x, y any
+}
+
+// maxTagDepth bounds the structural naming of computed tags.
+const maxTagDepth = 3
+
+// tagKey names the value a condition tests so that two tests of the same
+// thing agree, or returns nil if the value may differ between the tests:
+// an SSA value defined inside a loop, a field path the function stores.
+func (a *analysis) tagKey(v ssa.Value, depth int) any {
+	switch v := v.(type) {
+	case *ssa.Const:
+		return constKey{constString(v), v.Type().String()}
+	case *ssa.UnOp:
+		if v.Op == token.MUL {
+			if p, ok := a.path(v.X); ok {
+				if p.field < 0 || a.storedFields()[p.field] {
+					return nil
+				}
+				if b, ok := p.base.(ssa.Value); ok && a.inLoop(b) {
+					return nil
+				}
+				return p
+			}
+		}
+	case *ssa.BinOp:
+		if depth < maxTagDepth {
+			x, y := a.tagKey(v.X, depth+1), a.tagKey(v.Y, depth+1)
+			if x == nil || y == nil {
+				return nil
+			}
+			return binTag{v.Op, x, y}
+		}
+		return nil
+	}
+	if a.inLoop(v) {
+		return nil
+	}
+	return a.key(v)
+}
+
+func constString(c *ssa.Const) string {
+	if c.Value == nil {
+		return "nil"
+	}
+	return c.Value.ExactString()
+}
+
+// conditionOf is what taking the edge of an If on cond towards branch
+// says, if it is a test of a tag against a constant or a bool tag.
+func (a *analysis) conditionOf(cond ssa.Value, branch bool) (condition, bool) {
+	for {
+		not, ok := cond.(*ssa.UnOp)
+		if !ok || not.Op != token.NOT {
+			break
+		}
+		cond, branch = not.X, !branch
+	}
+	if c, ok := cond.(*ssa.BinOp); ok && (c.Op == token.EQL || c.Op == token.NEQ) {
+		x, k := c.X, c.Y
+		if _, ok := x.(*ssa.Const); ok {
+			x, k = k, x
+		}
+		if k, ok := k.(*ssa.Const); ok {
+			if tag := a.tagKey(x, 0); tag != nil {
+				return condition{tag, constString(k), (c.Op == token.EQL) == branch}, true
+			}
+			return condition{}, false
+		}
+	}
+	if tag := a.tagKey(cond, 0); tag != nil {
+		return condition{tag, constant.MakeBool(true).ExactString(), branch}, true
+	}
+	return condition{}, false
+}
+
+// edgeCondition is the condition an edge p -> s establishes, if any.
+func (a *analysis) edgeCondition(p, s *ssa.BasicBlock) (condition, bool) {
+	if len(p.Instrs) == 0 {
+		return condition{}, false
+	}
+	br, ok := p.Instrs[len(p.Instrs)-1].(*ssa.If)
+	if !ok || p.Succs[0] == p.Succs[1] {
+		return condition{}, false
+	}
+	return a.conditionOf(br.Cond, s == p.Succs[0])
+}
+
+// maxCondWalk bounds the dominator walk that collects an edge's
+// conditions, and maxConds how many of them are kept.
+const (
+	maxCondWalk = 64
+	maxConds    = 8
+)
+
+// conditionsAt lists the conditions that hold on every path through the
+// edge p -> s: the edge's own and those of the single-entry edges into
+// p's dominators. With repeatedOnly, only tags tested more than once.
+func (a *analysis) conditionsAt(p, s *ssa.BasicBlock, repeatedOnly bool) []condition {
+	var conds []condition
+	for steps := 0; steps < maxCondWalk && len(conds) < maxConds; steps++ {
+		if c, ok := a.edgeCondition(p, s); ok && (!repeatedOnly || a.condCount()[c.tag] > 1) {
+			conds = append(conds, c)
+		}
+		// Up to the nearest dominator of p entered by a single edge.
+		s = p
+		for len(s.Preds) != 1 {
+			if s = s.Idom(); s == nil {
+				return conds
+			}
+		}
+		p = s.Preds[0]
+	}
+	return conds
+}
+
+// excludes reports whether the edge p -> s cannot be taken where conds
+// hold: every path through it passes a branch that contradicts one of
+// them. Blocks with several predecessors are excluded when all their
+// entries are (the cases of `case A, B:`); loops are not followed.
+func (a *analysis) excludes(p, s *ssa.BasicBlock, conds []condition) bool {
+	budget := maxCondWalk
+	onPath := make(map[*ssa.BasicBlock]bool)
+	var edge func(p, s *ssa.BasicBlock) bool
+	edge = func(p, s *ssa.BasicBlock) bool {
+		if budget--; budget < 0 {
+			return false
+		}
+		if e, ok := a.edgeCondition(p, s); ok {
+			for _, c := range conds {
+				if e.contradicts(c) {
+					return true
+				}
+			}
+		}
+		if len(p.Preds) == 0 || onPath[p] {
+			return false
+		}
+		onPath[p] = true
+		defer delete(onPath, p)
+		for _, q := range p.Preds {
+			if !edge(q, p) {
+				return false
+			}
+		}
+		return true
+	}
+	return edge(p, s)
+}
+
+// repeated narrows, on the edge p -> s, the maybe-nil φs in st to what
+// the edges the conditions holding here do not exclude bring: non-nil if
+// they bring only non-nil values, unknown if none may be nil. It works only on edges that test a tag tested elsewhere too.
+func (a *analysis) repeated(st facts, p, s *ssa.BasicBlock) {
+	c, ok := a.edgeCondition(p, s)
+	if !ok || a.condCount()[c.tag] < 2 {
+		return
+	}
+	var phis []*ssa.Phi
+	for k, s := range st {
+		if phi, ok := k.(*ssa.Phi); ok && s.Kind.MayBeNil() {
+			phis = append(phis, phi)
+		}
+	}
+	if len(phis) == 0 {
+		return
+	}
+	conds := a.conditionsAt(p, s, true)
+	for _, phi := range phis {
+		if ok, nonNil := a.nonNilUnder(phi, conds, 0); ok {
+			if nonNil {
+				a.set(st, phi, nilstate.NonNilState)
+			} else {
+				a.set(st, phi, nilstate.UnknownState)
+			}
+		}
+	}
+}
+
+// maxPhiDepth bounds the φs nonNilUnder looks through.
+const maxPhiDepth = 3
+
+// nonNilUnder says what phi can be where conds hold: ok if no edge that
+// they do not exclude brings a value that may be nil, and nonNil if all
+// of those bring non-nil values (else the φ is unknown: no evidence).
+func (a *analysis) nonNilUnder(phi *ssa.Phi, conds []condition, depth int) (ok, nonNil bool) {
+	nonNil = true
+	for i, v := range phi.Edges {
+		pred := phi.Block().Preds[i]
+		if a.excludes(pred, phi.Block(), conds) {
+			continue
+		}
+		if q, isPhi := v.(*ssa.Phi); isPhi && q != phi && depth < maxPhiDepth {
+			if ok, nn := a.nonNilUnder(q, conds, depth+1); ok {
+				nonNil = nonNil && nn
+				continue
+			}
+		}
+		out := a.out[pred.Index]
+		if out == nil {
+			return false, false
+		}
+		switch k := a.get(out, v, constCtx{}).Kind; {
+		case k.MayBeNil():
+			return false, false
+		case k != nilstate.NonNil:
+			nonNil = false
+		}
+	}
+	return true, nonNil
+}
+
+// condCount counts the branches testing each tag, once per function.
+func (a *analysis) condCount() map[any]int {
+	if a.conds != nil {
+		return a.conds
+	}
+	a.conds = make(map[any]int)
+	for _, b := range a.fn.Blocks {
+		if len(b.Instrs) == 0 {
+			continue
+		}
+		if br, ok := b.Instrs[len(b.Instrs)-1].(*ssa.If); ok {
+			if c, ok := a.conditionOf(br.Cond, true); ok {
+				a.conds[c.tag]++
+			}
+		}
+	}
+	return a.conds
+}
+
+// storedFields lists the field indexes the function stores to: a tag
+// read from such a field may change between two tests.
+func (a *analysis) storedFields() map[int]bool {
+	if a.stored != nil {
+		return a.stored
+	}
+	a.stored = make(map[int]bool)
+	for _, b := range a.fn.Blocks {
+		for _, instr := range b.Instrs {
+			if st, ok := instr.(*ssa.Store); ok {
+				if fa, ok := st.Addr.(*ssa.FieldAddr); ok {
+					a.stored[fa.Field] = true
+				}
+			}
+		}
+	}
+	return a.stored
+}
+
+// inLoop reports whether v is computed in a block that can run again
+// (each run gives a new value): it is a tag only outside loops.
+func (a *analysis) inLoop(v ssa.Value) bool {
+	instr, ok := v.(ssa.Instruction)
+	if !ok {
+		return false // parameters, free variables, globals, constants
+	}
+	b := instr.Block()
+	if b == nil {
+		return true
+	}
+	if r, ok := a.loops[b]; ok {
+		return r
+	}
+	if a.loops == nil {
+		a.loops = make(map[*ssa.BasicBlock]bool)
+	}
+	seen := make(map[*ssa.BasicBlock]bool)
+	work := append([]*ssa.BasicBlock(nil), b.Succs...)
+	r := false
+	for len(work) > 0 && !r {
+		x := work[len(work)-1]
+		work = work[:len(work)-1]
+		if x == b {
+			r = true
+		} else if !seen[x] {
+			seen[x] = true
+			work = append(work, x.Succs...)
+		}
+	}
+	a.loops[b] = r
+	return r
+}
