@@ -42,12 +42,17 @@ func run(pass *analysis.Pass) (any, error) {
 
 	var findings []flow.Finding
 	uses := make(map[types.Object]summary.FieldUses)
+	callers := newCallers(pass.TypesInfo, ssainput.SrcFuncs, results)
 	for _, fn := range ssainput.SrcFuncs {
 		res := results[fn]
 		if res.Degraded != "" && settings.Degraded {
 			pass.Reportf(fn.Pos(), "nilsentry: %s skipped: %s", fn.Name(), res.Degraded)
 		}
-		findings = append(findings, res.Findings...)
+		for _, f := range res.Findings {
+			if !callers.moot(fn, f) {
+				findings = append(findings, f)
+			}
+		}
 		for f, u := range res.Uses {
 			uses[f] = uses[f].Add(u)
 		}
@@ -127,6 +132,7 @@ func analyzeSCC(scc []*ssa.Function, env *env) []flow.Result {
 		changed := false
 		for i, fn := range scc {
 			results[i] = flow.Analyze(fn, env)
+			env.setEntries(fn, results[i].Findings)
 			if !results[i].Summary.Equal(env.local[fn]) {
 				changed = true
 			}
@@ -147,8 +153,9 @@ type env struct {
 	imported map[*ssa.Function]*summary.Summary
 	fields   map[*types.Var]*nilstate.Evidence // found in this package (fields of any package)
 
-	importedFields map[*types.Var]*summary.FieldFact // fields of other packages, fact and local evidence merged
-	captured       map[*ssa.FreeVar]nilstate.State   // states of variables at the closures that capture them
+	importedFields map[*types.Var]*summary.FieldFact  // fields of other packages, fact and local evidence merged
+	captured       map[*ssa.FreeVar]nilstate.State    // states of variables at the closures that capture them
+	entries        map[*ssa.Function][]flow.EntryPath // paths the findings depend on, for callers (flow/entry.go)
 
 	paths       objectpath.Encoder
 	foreign     map[string][]summary.FieldFact // other packages' evidence about fields, by pkg + objectpath (see foreignFacts)
@@ -303,6 +310,27 @@ func (e *env) Summary(callee *ssa.Function) *summary.Summary {
 	}
 	e.imported[callee] = s
 	return s
+}
+
+// setEntries records the entry paths fn's findings depend on, for its
+// callers (flow.Env.Entries).
+func (e *env) setEntries(fn *ssa.Function, findings []flow.Finding) {
+	seen := make(map[string]bool)
+	var paths []flow.EntryPath
+	for _, f := range findings {
+		if f.Entry != nil && !seen[f.Entry.String()] {
+			seen[f.Entry.String()] = true
+			paths = append(paths, *f.Entry)
+		}
+	}
+	if e.entries == nil {
+		e.entries = make(map[*ssa.Function][]flow.EntryPath)
+	}
+	e.entries[fn] = paths
+}
+
+func (e *env) Entries(callee *ssa.Function) []flow.EntryPath {
+	return e.entries[callee]
 }
 
 func (e *env) Captured(fv *ssa.FreeVar) nilstate.State {

@@ -33,6 +33,9 @@ type Env interface {
 	// as the enclosing function knew it (see closures.go); Unknown if
 	// nothing is known.
 	Captured(fv *ssa.FreeVar) nilstate.State
+	// Entries lists the entry paths the findings of a function of this
+	// package depend on (see entry.go), for its callers to check.
+	Entries(callee *ssa.Function) []EntryPath
 }
 
 // Budgets bound the work spent on one function (design principle 4).
@@ -61,6 +64,10 @@ type Finding struct {
 	// the package uses that field or result (see summary.Credible), known
 	// only once every function is analyzed.
 	Judged types.Object
+	// Entry is set when the nil can only be the value a parameter's path
+	// had on entry: callers that all pass it non-nil make the finding
+	// moot (see entry.go).
+	Entry *EntryPath
 }
 
 // Shape says which kind of expression performs a sink, so the reporter
@@ -87,6 +94,9 @@ type Result struct {
 	// Captures are the states of variables captured by the function
 	// literals this function makes (see closures.go).
 	Captures map[*ssa.FreeVar]nilstate.State
+	// Calls are the states of callees' entry paths at this function's
+	// calls (see entry.go).
+	Calls []CallCheck
 	// Degraded is non-empty when a budget was exceeded or the analysis
 	// failed; the function then has no findings and an unknown summary.
 	Degraded string
@@ -110,7 +120,7 @@ func Analyze(fn *ssa.Function, env Env) (res Result) {
 		return Result{Degraded: msg, Summary: unknownSummary(fn)}
 	}
 	a.final()
-	return Result{Findings: a.findings, Summary: a.summarize(), Uses: a.uses, Captures: a.captures}
+	return Result{Findings: a.findings, Summary: a.summarize(), Uses: a.uses, Captures: a.captures, Calls: a.calls}
 }
 
 func unknownSummary(fn *ssa.Function) *summary.Summary {
@@ -183,6 +193,9 @@ type analysis struct {
 	captures   map[*ssa.FreeVar]nilstate.State
 
 	frozen map[*ssa.FreeVar]bool // captured variables assigned once (closures.go)
+
+	calls  []CallCheck  // entry paths at calls (entry.go)
+	stores map[any]bool // may a call store a field (entry.go)
 
 	// Repeated conditions (conditions.go), computed on first use.
 	conds  map[any]int

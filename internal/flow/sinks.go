@@ -132,6 +132,7 @@ func (a *analysis) sink(st facts, instr ssa.Instruction, v ssa.Value, f Finding)
 		switch {
 		case s.Kind.MayBeNil():
 			f.State = s
+			f.Entry = a.entryPath(v, s, instr)
 			a.emit(f)
 		case s.Kind == nilstate.Unknown:
 			if _, seen := a.derefSites[f.Pos]; !seen && f.Pos.IsValid() {
@@ -196,6 +197,9 @@ func (a *analysis) call(st facts, instr ssa.Instruction, c *ssa.CallCommon) {
 	callee := c.StaticCallee()
 	if callee == nil {
 		return
+	}
+	if _, deferred := instr.(*ssa.Defer); a.reporting && !deferred {
+		a.checkCall(st, c, callee) // a deferred call reads the paths later
 	}
 	if len(c.Args) > 0 && isValueMethodWrapper(callee) {
 		// p.M() with a value receiver copies *p: a nil p panics.

@@ -1,0 +1,145 @@
+// Package callers: a helper that dereferences a field its callers check.
+// Where every call of a function only this package can call passes the
+// field non-nil, the helper's dereference is fine; any other caller, an
+// exported helper, a helper used as a value or through an interface, or
+// a change of the field inside the helper keeps the finding.
+package callers
+
+type Image struct{ W int }
+
+type decoder struct {
+	img *Image
+	alt *Image
+}
+
+// reset and check give img (and alt) their evidence: assigned nil,
+// checked for nil.
+func (d *decoder) reset() { d.img, d.alt = nil, nil }
+
+func (d *decoder) decode(black bool) int {
+	if d.img != nil {
+		if black {
+			return d.applyBlack()
+		}
+		return d.convert() + d.width()
+	}
+	return 0
+}
+
+// Most of the package checks img before use: its evidence is credible
+// (summary.Credible).
+func (d *decoder) w1() int {
+	if d.img != nil {
+		return d.img.W
+	}
+	return 0
+}
+
+func (d *decoder) w2() int {
+	if d.img == nil {
+		return 0
+	}
+	return d.img.W
+}
+
+func (d *decoder) w3() bool { return d.img != nil && d.img.W > 0 }
+func (d *decoder) w4() bool { return d.img == nil || d.img.W > 0 }
+func (d *decoder) w5() bool { return d.img != nil && d.img.W > 1 }
+func (d *decoder) w6() bool { return d.img != nil && d.img.W > 2 }
+func (d *decoder) w7() bool { return d.img != nil && d.img.W > 3 }
+func (d *decoder) w8() bool { return d.img != nil && d.img.W > 4 }
+func (d *decoder) w9() bool { return d.img != nil && d.img.W > 5 }
+
+// applyBlack's only caller checks d.img first.
+func (d *decoder) applyBlack() int {
+	return d.img.W
+}
+
+// convert is also called from unchecked, which does not check.
+func (d *decoder) convert() int {
+	return d.img.W // want `nil dereference: d.img may be nil here`
+}
+
+func (d *decoder) unchecked() int {
+	return d.convert()
+}
+
+// width resets the field before it reads it: the caller's check does
+// not hold any more.
+func (d *decoder) width() int {
+	d.refresh()
+	return d.img.W // want `nil dereference: d.img may be nil here`
+}
+
+func (d *decoder) refresh() {
+	if d.alt == nil {
+		d.img = nil
+	}
+}
+
+// Apply is exported: other packages may call it with a nil img.
+func (d *decoder) Apply() int { // want Apply:"nilsentry\\(p0=derefs\\)"
+	return d.img.W // want `nil dereference: d.img may be nil here`
+}
+
+func (d *decoder) applyApply() int {
+	if d.img == nil {
+		return 0
+	}
+	return d.Apply()
+}
+
+// height is also used as a method value: calls through it are not seen.
+func (d *decoder) height() int {
+	return d.img.W // want `nil dereference: d.img may be nil here`
+}
+
+func (d *decoder) heights() (int, func() int) {
+	if d.img == nil {
+		return 0, nil
+	}
+	return d.height(), d.height
+}
+
+// sizer lets size be called through an interface.
+type sizer interface{ size() int }
+
+func (d *decoder) size() int {
+	return d.img.W // want `nil dereference: d.img may be nil here`
+}
+
+func (d *decoder) sizes() int {
+	if d.img == nil {
+		return 0
+	}
+	return d.size()
+}
+
+// deferred: a deferred call reads the field when the function returns.
+func (d *decoder) area() int {
+	return d.img.W // want `nil dereference: d.img may be nil here`
+}
+
+func (d *decoder) deferred() {
+	if d.img != nil {
+		defer d.area()
+	}
+	d.reset()
+}
+
+// param: a parameter the helper checks itself, that every caller passes
+// non-nil (&p).
+func record(msgs *[]string, s string) {
+	if msgs != nil {
+		*msgs = append(*msgs, s)
+	}
+	*msgs = append(*msgs, "done")
+}
+
+func recordAll(ss []string) []string {
+	var out []string
+	for _, s := range ss {
+		record(&out, s)
+	}
+	return out
+}
