@@ -220,6 +220,9 @@ func (a *analysis) call(st facts, instr ssa.Instruction, c *ssa.CallCommon) {
 			if i < len(sum.Params) && sum.Params[i].TrueAfter {
 				a.refine(st, arg, true) // assert(err == nil): as on the true branch
 			}
+			if i < len(sum.Params) && sum.Params[i].FieldsAfter != 0 {
+				a.fieldsSet(st, arg, sum.Params[i].FieldsAfter, c.Pos())
+			}
 		}
 	}()
 	for i, arg := range c.Args {
@@ -283,6 +286,25 @@ func (a *analysis) invalidate(st facts, c *ssa.CallCommon) {
 		if p, ok := k.(pathKey); ok && stale(p) {
 			st[k] = nilstate.UnknownState
 		}
+	}
+}
+
+// fieldsSet records that the fields in mask of the struct arg points to
+// are non-nil after a call that leaves them so (summary FieldsAfter).
+// The state names the call as its evidence, so that a use right after
+// the call counts neither as a guarded nor as an unguarded one (a
+// check-or-init, `if c.conn == nil { c.connect() }`, joins into a
+// plain guard).
+func (a *analysis) fieldsSet(st facts, arg ssa.Value, mask uint64, at token.Pos) {
+	base := a.ident(arg)
+	set := nilstate.State{Kind: nilstate.NonNil, Ev: nilstate.NewEvidence(nilstate.Step{Pos: at, What: "set by the call"})}
+	for i := 0; i < 64; i++ {
+		if mask&(1<<i) == 0 {
+			continue
+		}
+		p := pathKey{base, i}
+		a.retire(st, func(q pathKey) bool { return q == p || under(q, p) })
+		st[p] = set
 	}
 }
 

@@ -132,6 +132,7 @@ func (a *analysis) summarize() *summary.Summary {
 		if !nilable(p.Type()) {
 			continue
 		}
+		fieldsAfter := a.fieldsNonNilAtReturns(p)
 		if checked[p] {
 			sum.Params[i] = summary.Param{Kind: summary.ParamNilSafe,
 				NonNilAfter:     a.nonNilAtReturns(p),
@@ -140,6 +141,7 @@ func (a *analysis) summarize() *summary.Summary {
 		} else if at, ok := a.paramDeref[p]; ok {
 			sum.Params[i] = summary.Param{Kind: summary.ParamDerefs, At: at}
 		}
+		sum.Params[i].FieldsAfter = fieldsAfter
 	}
 	return sum
 }
@@ -153,6 +155,31 @@ func (a *analysis) nonNilAtReturns(p *ssa.Parameter) bool {
 		}
 	}
 	return len(a.returns) > 0
+}
+
+// fieldsNonNilAtReturns returns the fields of *p (as a bit set of field
+// indexes below 64) known non-nil at every return by a store or a check:
+// an init or ensure method that sets a field when it is nil. A field
+// known non-nil only because the function dereferenced it is left out:
+// the function relies on it rather than ensures it.
+func (a *analysis) fieldsNonNilAtReturns(p *ssa.Parameter) uint64 {
+	if _, ok := p.Type().Underlying().(*types.Pointer); !ok || len(a.returns) == 0 {
+		return 0
+	}
+	base := a.key(p)
+	mask := ^uint64(0)
+	for _, r := range a.returns {
+		var m uint64
+		for k, s := range r.facts {
+			if pk, ok := k.(pathKey); ok && pk.base == base && pk.field >= 0 && pk.field < 64 && s.Kind == nilstate.NonNil && s.Ev == nil {
+				m |= 1 << pk.field
+			}
+		}
+		if mask &= m; mask == 0 {
+			return 0
+		}
+	}
+	return mask
 }
 
 // trueAtReturns reports whether the function returns only where the

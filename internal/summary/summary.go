@@ -63,6 +63,10 @@ type Param struct {
 	// TrueAfter: the function returns only if the bool argument is true
 	// (assert(err == nil, "...")); the caller refines as on that branch.
 	TrueAfter bool
+	// FieldsAfter: the fields (bit i for field index i < 64) of the
+	// struct the argument points to that are non-nil whenever the
+	// function returns (t.init() sets t.common when nil).
+	FieldsAfter uint64
 }
 
 // Summary is what callers learn about a function.
@@ -103,7 +107,7 @@ func (s *Summary) Interesting() bool {
 		}
 	}
 	for _, p := range s.Params {
-		if p.Kind != ParamUnknown || p.NonNilAfter || p.NonNilIfTrue || p.NonNilIfNonZero || p.TrueAfter {
+		if p.Kind != ParamUnknown || p.NonNilAfter || p.NonNilIfTrue || p.NonNilIfNonZero || p.TrueAfter || p.FieldsAfter != 0 {
 			return true
 		}
 	}
@@ -136,6 +140,15 @@ func (s *Summary) String() string {
 		}
 		if p.TrueAfter {
 			flags = append(flags, "true-after")
+		}
+		if p.FieldsAfter != 0 {
+			var idx []string
+			for i := 0; i < 64; i++ {
+				if p.FieldsAfter&(1<<i) != 0 {
+					idx = append(idx, fmt.Sprint(i))
+				}
+			}
+			flags = append(flags, "fields-after("+strings.Join(idx, ",")+")")
 		}
 		if len(flags) > 0 {
 			fmt.Fprintf(&b, "p%d=%s ", i, strings.Join(flags, "+"))

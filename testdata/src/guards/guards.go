@@ -226,10 +226,10 @@ func swapAndUse(c *Client) int {
 func swapWithoutCheck(c *Client) int {
 	old := c.conn
 	c.conn = nil
-	// old holds the value from before the store, which says nothing
-	// about it; conn's own evidence (checked and nilled elsewhere) is not
-	// credible with one guarded use of three.
-	return old.Val
+	// old holds the value from before the store: conn's own evidence
+	// (checked and nilled elsewhere, guarded in reconnect, where connect
+	// leaves it set, and in swapAndUse).
+	return old.Val // want `nil dereference: old may be nil here \(field conn checked for nil at guards.go:211; field conn assigned nil at guards.go:219\)`
 }
 
 func storedNil(c *Client) int {
@@ -583,3 +583,45 @@ func flagInLoop(ns []*Node) int {
 	}
 	return n
 }
+
+// --- a method that leaves a field set (init, ensure) ---
+
+type common struct{ n int }
+
+type Template struct {
+	common *common
+	name   string
+}
+
+// Init sets common when it is nil: after any call, common is not nil.
+func (t *Template) Init() { // want Init:"nilsentry\\(p0=derefs\\+fields-after\\(0\\)\\)"
+	if t.common == nil {
+		t.common = &common{}
+	}
+}
+
+// maybeInit sets common only for named templates.
+func (t *Template) maybeInit() {
+	if t.common == nil && t.name != "" {
+		t.common = &common{}
+	}
+}
+
+func (t *Template) count() int {
+	t.Init()
+	return t.common.n
+}
+
+func (t *Template) countMaybe() int {
+	t.maybeInit()
+	return t.common.n // want `nil dereference: t.common may be nil here`
+}
+
+func (t *Template) guarded1() int {
+	if t.common != nil {
+		return t.common.n
+	}
+	return 0
+}
+
+func (t *Template) guarded2() bool { return t.common != nil && t.common.n > 0 }
