@@ -199,12 +199,18 @@ func (a *analysis) get(st facts, v ssa.Value, ctx constCtx) nilstate.State {
 // holders).
 func (a *analysis) set(st facts, v ssa.Value, s nilstate.State) {
 	k := a.key(v)
+	var prev *nilstate.Evidence
+	if s.Kind == nilstate.NonNil {
+		if old := a.get(st, v, constCtx{}); old.Kind.MayBeNil() {
+			prev = old.Ev
+		}
+	}
 	st[k] = s
 	if l, p, ok := a.loadPath(k); ok && isCurrent(st, l) {
 		st[p] = s
 	}
 	if s.Kind == nilstate.NonNil {
-		a.holders(st, v)
+		a.holders(st, v, prev)
 	}
 }
 
@@ -212,7 +218,11 @@ func (a *analysis) set(st facts, v ssa.Value, s nilstate.State) {
 // register) that is assigned v and nothing else holds v wherever v is
 // known, so `f, err := open(); if err != nil {...}` guards later loads
 // of f too.
-func (a *analysis) holders(st facts, v ssa.Value) {
+//
+// A field that was assigned v (`c.N, err = NewModulus(b); if err != nil
+// {...}`) holds it while its state is still the one v had, evidence and
+// all (prev): a later store would have replaced it.
+func (a *analysis) holders(st facts, v ssa.Value, prev *nilstate.Evidence) {
 	refs := v.Referrers()
 	if refs == nil {
 		return
@@ -222,13 +232,20 @@ func (a *analysis) holders(st facts, v ssa.Value) {
 		if !ok || store.Val != v {
 			continue
 		}
-		al, ok := store.Addr.(*ssa.Alloc)
-		if !ok || storesTo(al) != 1 {
-			continue
-		}
-		p := pathKey{al, -1}
-		if cur, ok := st[p]; ok && cur.Kind.MayBeNil() {
-			st[p] = nilstate.NonNilState
+		switch addr := store.Addr.(type) {
+		case *ssa.Alloc:
+			if storesTo(addr) != 1 {
+				continue
+			}
+			p := pathKey{addr, -1}
+			if cur, ok := st[p]; ok && cur.Kind.MayBeNil() {
+				st[p] = nilstate.NonNilState
+			}
+		case *ssa.FieldAddr:
+			p := pathKey{a.ident(addr.X), addr.Field}
+			if cur, ok := st[p]; ok && prev != nil && cur.Kind.MayBeNil() && cur.Ev == prev {
+				st[p] = nilstate.NonNilState
+			}
 		}
 	}
 }

@@ -625,3 +625,36 @@ func (t *Template) guarded1() int {
 }
 
 func (t *Template) guarded2() bool { return t.common != nil && t.common.n > 0 }
+
+// --- a result and its error stored apart: the field holds the result ---
+
+type modulus struct{ N *Node }
+
+func (m *modulus) set(k string) int {
+	var err error
+	m.N, err = lookup(k)
+	if err != nil {
+		panic(err)
+	}
+	return m.N.Val // err == nil: the field holds a non-nil result
+}
+
+func (m *modulus) setOtherError(k string) int {
+	var err error
+	m.N, err = lookup(k)
+	_, err2 := lookup(k + "x")
+	if err2 != nil {
+		panic(err)
+	}
+	return m.N.Val // want `nil dereference: m.N may be nil here \(lookup returns nil with an error at guards.go:\d+\)`
+}
+
+func (m *modulus) setReplaced(k string, other map[string]*Node) int {
+	var err error
+	m.N, err = lookup(k)
+	m.N = other[k]
+	if err != nil {
+		panic(err)
+	}
+	return m.N.Val // want `nil dereference: m.N may be nil here \(map lookup may miss at guards.go:\d+\)`
+}
