@@ -36,7 +36,8 @@ func newCallers(info *types.Info, fns []*ssa.Function, results map[*ssa.Function
 						c.calls[f]++
 					}
 				}
-				for _, op := range instr.Operands(ops[:0]) {
+				ops = instr.Operands(ops[:0])
+				for _, op := range ops {
 					if f, ok := (*op).(*ssa.Function); ok && *op != callee && f.Object() != nil {
 						// A bound method or thunk wrapper names its method.
 						c.escaped[f.Object()] = true

@@ -3,6 +3,7 @@ package flow
 import (
 	"go/constant"
 	"go/token"
+	"slices"
 
 	"github.com/nilsentry/nilsentry/internal/nilstate"
 	"golang.org/x/tools/go/ssa"
@@ -122,15 +123,34 @@ func (a *analysis) conditionOf(cond ssa.Value, branch bool) (condition, bool) {
 }
 
 // edgeCondition is the condition an edge p -> s establishes, if any.
+// Each block's is computed once (a.blockConds).
 func (a *analysis) edgeCondition(p, s *ssa.BasicBlock) (condition, bool) {
-	if len(p.Instrs) == 0 {
+	if a.blockConds == nil {
+		a.blockConds = make([]blockCond, len(a.fn.Blocks))
+	}
+	bc := &a.blockConds[p.Index]
+	if !bc.done {
+		bc.done = true
+		if len(p.Instrs) > 0 {
+			if br, ok := p.Instrs[len(p.Instrs)-1].(*ssa.If); ok && p.Succs[0] != p.Succs[1] {
+				bc.c, bc.ok = a.conditionOf(br.Cond, true)
+			}
+		}
+	}
+	if !bc.ok {
 		return condition{}, false
 	}
-	br, ok := p.Instrs[len(p.Instrs)-1].(*ssa.If)
-	if !ok || p.Succs[0] == p.Succs[1] {
-		return condition{}, false
+	c := bc.c
+	if s != p.Succs[0] {
+		c.eq = !c.eq
 	}
-	return a.conditionOf(br.Cond, s == p.Succs[0])
+	return c, true
+}
+
+// blockCond caches the condition of a block's true edge.
+type blockCond struct {
+	c        condition
+	ok, done bool
 }
 
 // maxCondWalk bounds the dominator walk that collects an edge's
@@ -167,7 +187,7 @@ func (a *analysis) conditionsAt(p, s *ssa.BasicBlock, repeatedOnly bool) []condi
 // entries are (the cases of `case A, B:`); loops are not followed.
 func (a *analysis) excludes(p, s *ssa.BasicBlock, conds []condition) bool {
 	budget := maxCondWalk
-	onPath := make(map[*ssa.BasicBlock]bool)
+	var onPath []*ssa.BasicBlock // short: the walk is bounded
 	var edge func(p, s *ssa.BasicBlock) bool
 	edge = func(p, s *ssa.BasicBlock) bool {
 		if budget--; budget < 0 {
@@ -180,11 +200,11 @@ func (a *analysis) excludes(p, s *ssa.BasicBlock, conds []condition) bool {
 				}
 			}
 		}
-		if len(p.Preds) == 0 || onPath[p] {
+		if len(p.Preds) == 0 || slices.Contains(onPath, p) {
 			return false
 		}
-		onPath[p] = true
-		defer delete(onPath, p)
+		onPath = append(onPath, p)
+		defer func() { onPath = onPath[:len(onPath)-1] }()
 		for _, q := range p.Preds {
 			if !edge(q, p) {
 				return false
@@ -264,11 +284,8 @@ func (a *analysis) condCount() map[any]int {
 	}
 	a.conds = make(map[any]int)
 	for _, b := range a.fn.Blocks {
-		if len(b.Instrs) == 0 {
-			continue
-		}
-		if br, ok := b.Instrs[len(b.Instrs)-1].(*ssa.If); ok {
-			if c, ok := a.conditionOf(br.Cond, true); ok {
+		if len(b.Succs) == 2 {
+			if c, ok := a.edgeCondition(b, b.Succs[0]); ok {
 				a.conds[c.tag]++
 			}
 		}
@@ -306,25 +323,59 @@ func (a *analysis) inLoop(v ssa.Value) bool {
 	if b == nil {
 		return true
 	}
-	if r, ok := a.loops[b]; ok {
-		return r
-	}
 	if a.loops == nil {
-		a.loops = make(map[*ssa.BasicBlock]bool)
+		a.loops = loopBlocks(a.fn)
 	}
-	seen := make(map[*ssa.BasicBlock]bool)
-	work := append([]*ssa.BasicBlock(nil), b.Succs...)
-	r := false
-	for len(work) > 0 && !r {
-		x := work[len(work)-1]
-		work = work[:len(work)-1]
-		if x == b {
-			r = true
-		} else if !seen[x] {
-			seen[x] = true
-			work = append(work, x.Succs...)
+	return a.loops[b.Index]
+}
+
+// loopBlocks marks the blocks that lie on a cycle of the CFG: the
+// members of its non-trivial strongly connected components (Tarjan).
+func loopBlocks(fn *ssa.Function) []bool {
+	n := len(fn.Blocks)
+	index, low := make([]int, n), make([]int, n)
+	onStack, inLoop := make([]bool, n), make([]bool, n)
+	var stack []int
+	next := 1
+	var visit func(b *ssa.BasicBlock)
+	visit = func(b *ssa.BasicBlock) {
+		i := b.Index
+		index[i], low[i] = next, next
+		next++
+		stack = append(stack, i)
+		onStack[i] = true
+		for _, s := range b.Succs {
+			j := s.Index
+			if j == i {
+				inLoop[i] = true
+			}
+			if index[j] == 0 {
+				visit(s)
+				low[i] = min(low[i], low[j])
+			} else if onStack[j] {
+				low[i] = min(low[i], index[j])
+			}
+		}
+		if low[i] == index[i] {
+			top := len(stack) - 1
+			for stack[top] != i {
+				top--
+			}
+			if len(stack)-top > 1 {
+				for _, j := range stack[top:] {
+					inLoop[j] = true
+				}
+			}
+			for _, j := range stack[top:] {
+				onStack[j] = false
+			}
+			stack = stack[:top]
 		}
 	}
-	a.loops[b] = r
-	return r
+	for _, b := range fn.Blocks {
+		if index[b.Index] == 0 {
+			visit(b)
+		}
+	}
+	return inLoop
 }

@@ -198,9 +198,10 @@ type analysis struct {
 	stores map[any]bool // may a call store a field (entry.go)
 
 	// Repeated conditions (conditions.go), computed on first use.
-	conds  map[any]int
-	stored map[int]bool
-	loops  map[*ssa.BasicBlock]bool
+	conds      map[any]int
+	blockConds []blockCond
+	stored     map[int]bool
+	loops      []bool // by block index
 }
 
 func newAnalysis(fn *ssa.Function, env Env) *analysis {
