@@ -265,13 +265,36 @@ func (a *analysis) trueOnlyIfNonNil(p *ssa.Parameter) bool {
 
 // nonZeroOnlyIfNonNil reports whether every return of a value other than
 // the constant 0 happens where p is non-nil (`if t == nil { return 0 }`).
+//
+// A count kept in a variable (`n := 0; if f != nil { for ... { n++ } };
+// return n`, ast.FieldList.NumFields) is a φ: its zero edges are skipped
+// and the others must bring a non-nil p.
 func (a *analysis) nonZeroOnlyIfNonNil(p *ssa.Parameter) bool {
 	for _, r := range a.returns {
-		if isZeroConst(r.ops[0]) {
+		op := r.ops[0]
+		if isZeroConst(op) || a.stateOf(r.facts, p, constCtx{}).Kind == nilstate.NonNil {
 			continue
 		}
-		if a.stateOf(r.facts, p, constCtx{}).Kind != nilstate.NonNil {
+		phi, ok := op.(*ssa.Phi)
+		if !ok {
 			return false
+		}
+		for i, v := range phi.Edges {
+			if isZeroConst(v) {
+				continue
+			}
+			pred := phi.Block().Preds[i]
+			edge := a.out[pred.Index]
+			if edge == nil {
+				continue
+			}
+			edge = edge.clone()
+			if !a.refineEdge(edge, pred, phi.Block()) {
+				continue
+			}
+			if a.stateOf(edge, p, constCtx{}).Kind != nilstate.NonNil {
+				return false
+			}
 		}
 	}
 	return len(a.returns) > 0

@@ -658,3 +658,49 @@ func (m *modulus) setReplaced(k string, other map[string]*Node) int {
 	}
 	return m.N.Val // want `nil dereference: m.N may be nil here \(map lookup may miss at guards.go:\d+\)`
 }
+
+// --- a nil-safe count kept in a variable (ast.FieldList.NumFields) ---
+
+type FieldList struct{ List []*Node }
+
+func (f *FieldList) NumFields() int { // want NumFields:"nilsentry\\(p0=nilsafe\\+nonnil-if-nonzero\\)"
+	n := 0
+	if f != nil {
+		for _, g := range f.List {
+			n += g.Val
+		}
+	}
+	return n
+}
+
+// Size is 1 for a nil list: a positive size says nothing.
+func (f *FieldList) Size() int { // want Size:"nilsentry\\(p0=nilsafe\\)"
+	n := 1
+	if f != nil {
+		n += len(f.List)
+	}
+	return n
+}
+
+func fieldsOrNil(k int) *FieldList {
+	if k == 0 {
+		return nil
+	}
+	return &FieldList{}
+}
+
+func countedFields(k int) *Node {
+	f := fieldsOrNil(k)
+	if f.NumFields() > 0 {
+		return f.List[0]
+	}
+	return nil
+}
+
+func sizedFields(k int) *Node {
+	f := fieldsOrNil(k)
+	if f.Size() > 0 {
+		return f.List[0] // want `nil dereference: f may be nil here \(fieldsOrNil returns nil at guards.go:\d+\)`
+	}
+	return nil
+}
