@@ -70,10 +70,19 @@ func (a *analysis) refine(st facts, cond ssa.Value, branch bool) bool {
 		if err, _, ok := testifyNoError(c.Common()); ok && branch {
 			return a.assume(st, err, true, c.Pos())
 		}
-		if sum := a.calleeSummary(c.Common()); sum != nil && branch {
+		if sum := a.calleeSummary(c.Common()); sum != nil {
 			for i, arg := range c.Common().Args {
-				if i < len(sum.Params) && sum.Params[i].NonNilIfTrue {
+				if i >= len(sum.Params) {
+					break
+				}
+				if branch && sum.Params[i].NonNilIfTrue {
 					a.set(st, arg, nilstate.NonNilState)
+				}
+				if mask := sum.Params[i].FieldsIfTrue; branch && mask != 0 {
+					a.fieldsNonNil(st, arg, mask, nilstate.NonNilState)
+				}
+				if mask := sum.Params[i].FieldsIfFalse; !branch && mask != 0 {
+					a.fieldsNonNil(st, arg, mask, nilstate.NonNilState)
 				}
 			}
 		}

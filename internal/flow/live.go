@@ -125,11 +125,39 @@ func prunable(k any) ssa.Value {
 // have a live load that reads it (`info := ii.info` after a check of
 // ii.info, with ii dead): such loads keep the path's state as their own
 // first (retire).
+//
+// A path is also kept while a live value was loaded from one of its
+// prefixes: `mp := getg().m` leaves the call dead, but mp.gsignal is
+// still read through mp.
 func (a *analysis) prune(st facts, b *ssa.BasicBlock) {
 	live := a.live[b.Index]
+	var bases map[pathKey]bool // paths of the live loads, on first need
 	dead := func(k any) bool {
 		v := prunable(k)
-		return v != nil && !live[v] && v.(ssa.Instruction).Block() != b
+		if v == nil || live[v] || v.(ssa.Instruction).Block() == b {
+			return false
+		}
+		p, ok := k.(pathKey)
+		if c, isCur := k.(current); isCur {
+			p, ok = a.loads[c.load]
+		}
+		if !ok {
+			return true
+		}
+		if bases == nil {
+			bases = make(map[pathKey]bool)
+			for lv := range live {
+				if lp, ok := a.loads[lv]; ok {
+					bases[lp] = true
+				}
+			}
+		}
+		for q, ok := p.base.(pathKey); ok; q, ok = q.base.(pathKey) {
+			if bases[q] {
+				return false
+			}
+		}
+		return true
 	}
 	a.retire(st, func(p pathKey) bool { return dead(p) })
 	for k := range st {

@@ -296,15 +296,20 @@ func (a *analysis) invalidate(st facts, c *ssa.CallCommon) {
 // check-or-init, `if c.conn == nil { c.connect() }`, joins into a
 // plain guard).
 func (a *analysis) fieldsSet(st facts, arg ssa.Value, mask uint64, at token.Pos) {
+	a.fieldsNonNil(st, arg, mask, nilstate.State{Kind: nilstate.NonNil, Ev: nilstate.NewEvidence(nilstate.Step{Pos: at, What: "set by the call"})})
+}
+
+// fieldsNonNil gives the fields in mask of the struct arg points to the
+// non-nil state s.
+func (a *analysis) fieldsNonNil(st facts, arg ssa.Value, mask uint64, s nilstate.State) {
 	base := a.ident(arg)
-	set := nilstate.State{Kind: nilstate.NonNil, Ev: nilstate.NewEvidence(nilstate.Step{Pos: at, What: "set by the call"})}
 	for i := 0; i < 64; i++ {
 		if mask&(1<<i) == 0 {
 			continue
 		}
 		p := pathKey{base, i}
 		a.retire(st, func(q pathKey) bool { return q == p || under(q, p) })
-		st[p] = set
+		st[p] = s
 	}
 }
 

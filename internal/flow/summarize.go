@@ -133,6 +133,10 @@ func (a *analysis) summarize() *summary.Summary {
 			continue
 		}
 		fieldsAfter := a.fieldsNonNilAtReturns(p)
+		var fieldsIfTrue, fieldsIfFalse uint64
+		if isPredicate {
+			fieldsIfTrue, fieldsIfFalse = a.fieldsNonNilIf(p, true), a.fieldsNonNilIf(p, false)
+		}
 		if checked[p] {
 			sum.Params[i] = summary.Param{Kind: summary.ParamNilSafe,
 				NonNilAfter:     a.nonNilAtReturns(p),
@@ -142,6 +146,7 @@ func (a *analysis) summarize() *summary.Summary {
 			sum.Params[i] = summary.Param{Kind: summary.ParamDerefs, At: at}
 		}
 		sum.Params[i].FieldsAfter = fieldsAfter
+		sum.Params[i].FieldsIfTrue, sum.Params[i].FieldsIfFalse = fieldsIfTrue, fieldsIfFalse
 	}
 	return sum
 }
@@ -173,6 +178,41 @@ func (a *analysis) fieldsNonNilAtReturns(p *ssa.Parameter) uint64 {
 		for k, s := range r.facts {
 			if pk, ok := k.(pathKey); ok && pk.base == base && pk.field >= 0 && pk.field < 64 && s.Kind == nilstate.NonNil && s.Ev == nil {
 				m |= 1 << pk.field
+			}
+		}
+		if mask &= m; mask == 0 {
+			return 0
+		}
+	}
+	return mask
+}
+
+// fieldsNonNilIf returns the fields of *p known non-nil wherever the
+// predicate returns want: a return of the other constant says nothing;
+// `return p.f == nil` (or `!= nil`) vouches for f; the state at the
+// return for the others.
+func (a *analysis) fieldsNonNilIf(p *ssa.Parameter, want bool) uint64 {
+	if _, ok := p.Type().Underlying().(*types.Pointer); !ok || len(a.returns) == 0 {
+		return 0
+	}
+	base := a.key(p)
+	mask := ^uint64(0)
+	for _, r := range a.returns {
+		op := r.ops[0]
+		if b, ok := boolConst(op); ok && b != want {
+			continue
+		}
+		var m uint64
+		for k, s := range r.facts {
+			if pk, ok := k.(pathKey); ok && pk.base == base && pk.field >= 0 && pk.field < 64 && s.Kind == nilstate.NonNil {
+				m |= 1 << pk.field
+			}
+		}
+		if c, ok := op.(*ssa.BinOp); ok && (c.Op == token.EQL) != want {
+			if x, ok := nilComparand(c); ok {
+				if pk, ok := a.ident(x).(pathKey); ok && pk.base == base && pk.field >= 0 && pk.field < 64 {
+					m |= 1 << pk.field
+				}
 			}
 		}
 		if mask &= m; mask == 0 {

@@ -67,6 +67,11 @@ type Param struct {
 	// struct the argument points to that are non-nil whenever the
 	// function returns (t.init() sets t.common when nil).
 	FieldsAfter uint64
+	// FieldsIfTrue, FieldsIfFalse: for a predicate, the fields of the
+	// struct the argument points to that are non-nil whenever it returns
+	// true (false): `func (c *Call) IsInvoke() bool { return c.Method != nil }`,
+	// `func (l *list) isEmpty() bool { return l.first == nil }`.
+	FieldsIfTrue, FieldsIfFalse uint64
 }
 
 // Summary is what callers learn about a function.
@@ -107,7 +112,7 @@ func (s *Summary) Interesting() bool {
 		}
 	}
 	for _, p := range s.Params {
-		if p.Kind != ParamUnknown || p.NonNilAfter || p.NonNilIfTrue || p.NonNilIfNonZero || p.TrueAfter || p.FieldsAfter != 0 {
+		if p.Kind != ParamUnknown || p.NonNilAfter || p.NonNilIfTrue || p.NonNilIfNonZero || p.TrueAfter || p.FieldsAfter != 0 || p.FieldsIfTrue != 0 || p.FieldsIfFalse != 0 {
 			return true
 		}
 	}
@@ -141,14 +146,19 @@ func (s *Summary) String() string {
 		if p.TrueAfter {
 			flags = append(flags, "true-after")
 		}
-		if p.FieldsAfter != 0 {
-			var idx []string
-			for i := 0; i < 64; i++ {
-				if p.FieldsAfter&(1<<i) != 0 {
-					idx = append(idx, fmt.Sprint(i))
+		for _, fs := range []struct {
+			name string
+			mask uint64
+		}{{"fields-after", p.FieldsAfter}, {"fields-if-true", p.FieldsIfTrue}, {"fields-if-false", p.FieldsIfFalse}} {
+			if fs.mask != 0 {
+				var idx []string
+				for i := 0; i < 64; i++ {
+					if fs.mask&(1<<i) != 0 {
+						idx = append(idx, fmt.Sprint(i))
+					}
 				}
+				flags = append(flags, fs.name+"("+strings.Join(idx, ",")+")")
 			}
-			flags = append(flags, "fields-after("+strings.Join(idx, ",")+")")
 		}
 		if len(flags) > 0 {
 			fmt.Fprintf(&b, "p%d=%s ", i, strings.Join(flags, "+"))

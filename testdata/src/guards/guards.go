@@ -704,3 +704,76 @@ func sizedFields(k int) *Node {
 	}
 	return nil
 }
+
+// --- a check through a struct pointer loaded from a call's result ---
+
+type sigM struct{ sig *Node }
+type sigG struct{ m *sigM }
+
+var (
+	curG = &sigG{m: &sigM{}}
+	m0   sigM
+)
+
+func getg() *sigG { return curG }
+
+func clearSig(mp *sigM) { mp.sig = nil }
+
+// freeSig: the call getg() is dead after `mp := getg().m`, but mp.sig is
+// still read through mp: the check guards the later loads.
+func freeSig() {
+	mp := getg().m
+	if mp == &m0 {
+		panic("m0")
+	}
+	if mp.sig != nil {
+		clearSig(&sigM{sig: mp.sig})
+		Warn(mp.sig.Val > 0, "empty")
+	}
+}
+
+func sigVal(mp *sigM) int {
+	return mp.sig.Val // want `nil dereference: mp.sig may be nil here \(field sig assigned nil at guards.go:\d+; field sig checked for nil at guards.go:\d+\)`
+}
+
+func sigOK1(mp *sigM) bool { return mp.sig != nil && mp.sig.Val > 0 }
+func sigOK2(mp *sigM) bool { return mp.sig != nil && mp.sig.Val > 1 }
+func sigOK3(mp *sigM) bool { return mp.sig != nil && mp.sig.Val > 2 }
+func sigOK4(mp *sigM) bool { return mp.sig != nil && mp.sig.Val > 3 }
+
+// --- predicates on a field (mSpanList.isEmpty, ssa.CallCommon.IsInvoke) ---
+
+type spanList struct{ first *Node }
+
+func (l *spanList) IsEmpty() bool { // want IsEmpty:"nilsentry\\(p0=derefs\\+fields-if-false\\(0\\)\\)"
+	return l.first == nil
+}
+
+func (l *spanList) HasFirst() bool { // want HasFirst:"nilsentry\\(p0=derefs\\+fields-if-true\\(0\\)\\)"
+	return l.first != nil
+}
+
+func (l *spanList) takeFirst() int {
+	if l.IsEmpty() {
+		return 0
+	}
+	return l.first.Val
+}
+
+func (l *spanList) firstIfAny() int {
+	if l.HasFirst() {
+		return l.first.Val
+	}
+	return 0
+}
+
+func (l *spanList) firstWrongWay() int {
+	if l.IsEmpty() {
+		return l.first.Val // want `nil dereference: l.first may be nil here \(field first checked for nil at guards.go:\d+\)`
+	}
+	return 0
+}
+
+func (l *spanList) peek() int {
+	return l.first.Val // want `nil dereference: l.first may be nil here \(field first checked for nil at guards.go:\d+\)`
+}
