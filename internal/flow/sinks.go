@@ -82,6 +82,7 @@ func (a *analysis) transfer(st facts, b *ssa.BasicBlock) facts {
 			}
 			a.invalidate(st, instr.Common())
 			a.decoded(st, instr.Common())
+			a.passedNonNil(st, instr)
 		case *ssa.Defer:
 			a.call(st, instr, instr.Common())
 		case *ssa.Go:
@@ -285,6 +286,31 @@ func (a *analysis) invalidate(st facts, c *ssa.CallCommon) {
 	for k := range st {
 		if p, ok := k.(pathKey); ok && stale(p) {
 			st[k] = nilstate.UnknownState
+		}
+	}
+}
+
+// passedNonNil: a result nil only for a nil argument (nil-if-param-nil)
+// is non-nil where the argument is, as the flow knows it here (`re, err
+// := syntax.Parse(s); if err != nil {...}; re = re.Simplify()`); the
+// intrinsic state of the call only sees the argument's origin.
+func (a *analysis) passedNonNil(st facts, call *ssa.Call) {
+	sum := a.calleeSummary(call.Common())
+	if sum == nil {
+		return
+	}
+	args := call.Common().Args
+	for i, r := range sum.Results {
+		if r.Kind != summary.ResultNilIfParamNil || r.Param >= len(args) {
+			continue
+		}
+		if a.stateOf(st, args[r.Param], constCtx{}).Kind != nilstate.NonNil {
+			continue
+		}
+		if len(sum.Results) == 1 {
+			a.set(st, call, nilstate.NonNilState)
+		} else {
+			st[tupleKey{call, i}] = nilstate.NonNilState
 		}
 	}
 }

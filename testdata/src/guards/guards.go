@@ -777,3 +777,27 @@ func (l *spanList) firstWrongWay() int {
 func (l *spanList) peek() int {
 	return l.first.Val // want `nil dereference: l.first may be nil here \(field first checked for nil at guards.go:\d+\)`
 }
+
+// --- a result nil only for a nil argument, given a checked argument ---
+
+// Simplify returns nil only for a nil receiver.
+func (n *Node) Simplify() *Node { // want Simplify:"nilsentry\\(r0=nil-if-param-nil p0=nilsafe\\)"
+	if n == nil {
+		return nil
+	}
+	c := *n
+	return &c
+}
+
+func simplified(k string) int {
+	n, err := lookup(k)
+	if err != nil {
+		return 0
+	}
+	return n.Simplify().Val // n is non-nil here, so is its simplification
+}
+
+func simplifiedUnchecked(k string) int {
+	n, _ := lookup(k)
+	return n.Simplify().Val // want `nil dereference: n.Simplify\(\) may be nil here \(lookup returns nil with an error at guards.go:\d+; passed through \(\*Node\).Simplify at guards.go:\d+\)`
+}
