@@ -36,7 +36,7 @@ func (a *analysis) summarize() *summary.Summary {
 		var ev *nilstate.Evidence
 		var firstNil returnSite
 		through := -2       // -2: no possibly-nil return yet; -1: not a pass-through; else the parameter
-		var zeroWith []bool // other results that are a zero constant at every nil return
+		var zeroWith []bool // other results that are zero at every nil return (zeroAt)
 		for _, r := range a.returns {
 			s := r.states[i]
 			if s.Kind == nilstate.NonNil {
@@ -82,7 +82,7 @@ func (a *analysis) summarize() *summary.Summary {
 				}
 			}
 			for j := range zeroWith {
-				zeroWith[j] = zeroWith[j] && isZeroConst(r.ops[j])
+				zeroWith[j] = zeroWith[j] && zeroAt(r, j)
 			}
 			if j := a.nilParam(r); paramContract == -2 || paramContract == j {
 				paramContract = j
@@ -449,12 +449,19 @@ func (a *analysis) zeroCompanion(zeroWith []bool) int {
 			continue
 		}
 		for _, r := range a.returns {
-			if !isZeroConst(r.ops[j]) {
+			if !zeroAt(r, j) {
 				return j
 			}
 		}
 	}
 	return -1
+}
+
+// zeroAt reports whether return r hands back a zero j'th result: a zero
+// constant, or a pointer-like value known nil there (`if n == nil { i =
+// nil; return }` with named results).
+func zeroAt(r returnSite, j int) bool {
+	return isZeroConst(r.ops[j]) || j < len(r.states) && nilable(r.ops[j].Type()) && r.states[j].Kind == nilstate.Nil
 }
 
 // isZeroConst reports whether v is the zero constant of its type: nil, 0,

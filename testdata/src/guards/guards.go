@@ -801,3 +801,32 @@ func simplifiedUnchecked(k string) int {
 	n, _ := lookup(k)
 	return n.Simplify().Val // want `nil dereference: n.Simplify\(\) may be nil here \(lookup returns nil with an error at guards.go:\d+; passed through \(\*Node\).Simplify at guards.go:\d+\)`
 }
+
+// --- two pointers nil together (HashTrieMap.find) ---
+
+// FindPair returns a nil parent only with a nil node.
+func FindPair(m map[string]*Node, k string) (parent, n *Node) { // want FindPair:"nilsentry\\(r0=nil-if-zero r1=nil-if-zero\\)"
+	parent = m[""]
+	n = m[k]
+	if n == nil {
+		parent = nil
+		return
+	}
+	if parent == nil {
+		parent = n
+	}
+	return
+}
+
+func pairChecked(m map[string]*Node) int {
+	parent, n := FindPair(m, "a")
+	if n == nil {
+		return 0
+	}
+	return parent.Val + n.Val
+}
+
+func pairUnchecked(m map[string]*Node) int {
+	parent, _ := FindPair(m, "a")
+	return parent.Val // want `nil dereference: parent may be nil here \(FindPair returns nil with a zero n at guards.go:\d+\)`
+}
