@@ -1,8 +1,10 @@
 package flow
 
 import (
+	"fmt"
 	"go/constant"
 	"go/token"
+	"math"
 	"slices"
 
 	"github.com/nilsentry/nilsentry/internal/nilstate"
@@ -25,11 +27,15 @@ import (
 // same field path loaded again (d.cb, never stored in the function), with
 // the same constant.
 
-// condition says that tag == val (eq) or tag != val (!eq).
+// condition says that tag == val (eq) or tag != val (!eq); for integer
+// tags compared with a constant, inRange says that lo <= tag <= hi
+// (`x.form <= finite`, and `x.form == inf` as [inf, inf]).
 type condition struct {
-	tag any // tagKey of the tested value
-	val string
-	eq  bool
+	tag     any // tagKey of the tested value
+	val     string
+	eq      bool
+	inRange bool
+	lo, hi  int64
 }
 
 // contradicts reports whether c and o cannot hold together.
@@ -37,10 +43,49 @@ func (c condition) contradicts(o condition) bool {
 	if c.tag != o.tag {
 		return false
 	}
+	if c.inRange && o.inRange {
+		return c.hi < o.lo || o.hi < c.lo
+	}
+	if c.inRange && !o.eq || o.inRange && !c.eq {
+		r, ne := c, o
+		if o.inRange {
+			r, ne = o, c
+		}
+		return r.lo == r.hi && fmt.Sprint(r.lo) == ne.val // tag in [v, v] and tag != v
+	}
+	if c.inRange || o.inRange {
+		return false // an interval and a non-integer equality: unrelated
+	}
 	if c.eq && o.eq {
 		return c.val != o.val
 	}
 	return c.eq != o.eq && c.val == o.val
+}
+
+// interval is the range of tag op k (op one of < <= > >= ==).
+func interval(op token.Token, k int64) (lo, hi int64, ok bool) {
+	lo, hi = math.MinInt64, math.MaxInt64
+	switch op {
+	case token.EQL:
+		return k, k, true
+	case token.LSS:
+		if k == math.MinInt64 {
+			return 0, 0, false
+		}
+		hi = k - 1
+	case token.LEQ:
+		hi = k
+	case token.GTR:
+		if k == math.MaxInt64 {
+			return 0, 0, false
+		}
+		lo = k + 1
+	case token.GEQ:
+		lo = k
+	default:
+		return 0, 0, false
+	}
+	return lo, hi, true
 }
 
 // binTag names a computed tag structurally (p.mode&BareInits twice).
@@ -104,26 +149,53 @@ func (a *analysis) conditionOf(cond ssa.Value, branch bool) (condition, bool) {
 		}
 		cond, branch = not.X, !branch
 	}
-	if c, ok := cond.(*ssa.BinOp); ok && (c.Op == token.EQL || c.Op == token.NEQ) {
-		x, k := c.X, c.Y
+	if c, ok := cond.(*ssa.BinOp); ok && isComparison(c.Op) {
+		x, k, op := c.X, c.Y, c.Op
 		if _, ok := x.(*ssa.Const); ok {
 			x, k = k, x
-		}
-		if k, ok := k.(*ssa.Const); ok {
-			if tag := a.tagKey(x, 0); tag != nil {
-				return condition{tag, constString(k), (c.Op == token.EQL) == branch}, true
+			if m, ok := mirrored[op]; ok {
+				op = m
 			}
+		}
+		kc, ok := k.(*ssa.Const)
+		if !ok {
 			return condition{}, false
 		}
+		tag := a.tagKey(x, 0)
+		if tag == nil {
+			return condition{}, false
+		}
+		if !branch {
+			op = negated[op]
+		}
+		if kc.Value != nil && kc.Value.Kind() == constant.Int {
+			if n, exact := constant.Int64Val(kc.Value); exact {
+				if lo, hi, ok := interval(op, n); ok {
+					return condition{tag: tag, val: constString(kc), eq: true, inRange: true, lo: lo, hi: hi}, true
+				}
+			}
+		}
+		if op != token.EQL && op != token.NEQ {
+			return condition{}, false
+		}
+		return condition{tag: tag, val: constString(kc), eq: op == token.EQL}, true
 	}
 	if tag := a.tagKey(cond, 0); tag != nil {
-		return condition{tag, constant.MakeBool(true).ExactString(), branch}, true
+		return condition{tag: tag, val: constant.MakeBool(true).ExactString(), eq: branch}, true
 	}
 	return condition{}, false
 }
 
+func isComparison(op token.Token) bool {
+	switch op {
+	case token.EQL, token.NEQ, token.LSS, token.LEQ, token.GTR, token.GEQ:
+		return true
+	}
+	return false
+}
+
 // edgeCondition is the condition an edge p -> s establishes, if any.
-// Each block's is computed once (a.blockConds).
+// Each block's pair is computed once (a.blockConds).
 func (a *analysis) edgeCondition(p, s *ssa.BasicBlock) (condition, bool) {
 	if a.blockConds == nil {
 		a.blockConds = make([]blockCond, len(a.fn.Blocks))
@@ -133,23 +205,23 @@ func (a *analysis) edgeCondition(p, s *ssa.BasicBlock) (condition, bool) {
 		bc.done = true
 		if len(p.Instrs) > 0 {
 			if br, ok := p.Instrs[len(p.Instrs)-1].(*ssa.If); ok && p.Succs[0] != p.Succs[1] {
-				bc.c, bc.ok = a.conditionOf(br.Cond, true)
+				bc.c[0], bc.ok = a.conditionOf(br.Cond, true)
+				bc.c[1], _ = a.conditionOf(br.Cond, false)
 			}
 		}
 	}
 	if !bc.ok {
 		return condition{}, false
 	}
-	c := bc.c
-	if s != p.Succs[0] {
-		c.eq = !c.eq
+	if s == p.Succs[0] {
+		return bc.c[0], true
 	}
-	return c, true
+	return bc.c[1], true
 }
 
-// blockCond caches the condition of a block's true edge.
+// blockCond caches the conditions of a block's true and false edges.
 type blockCond struct {
-	c        condition
+	c        [2]condition
 	ok, done bool
 }
 

@@ -830,3 +830,38 @@ func pairUnchecked(m map[string]*Node) int {
 	parent, _ := FindPair(m, "a")
 	return parent.Val // want `nil dereference: parent may be nil here \(FindPair returns nil with a zero n at guards.go:\d+\)`
 }
+
+// --- ranges of an integer tag (big.Float.Int) ---
+
+type form byte
+
+const (
+	zero form = iota
+	finite
+	inf
+)
+
+type bigFloat struct{ form form }
+
+func (x *bigFloat) toNode(z *Node) int {
+	if z == nil && x.form <= finite {
+		z = &Node{}
+	}
+	switch x.form {
+	case finite:
+		return z.Val // x.form <= finite: z was set or given
+	case zero:
+		return z.Val + 1
+	}
+	return 0
+}
+
+func (x *bigFloat) toNodeInf(z *Node) int {
+	if z == nil && x.form <= finite {
+		z = &Node{}
+	}
+	if x.form == inf {
+		return z.Val // want `nil dereference: z may be nil here \(checked for nil at guards.go:\d+\)`
+	}
+	return 0
+}
