@@ -120,15 +120,144 @@ func (a *analysis) keyOfSameMap(l *ssa.Lookup) bool {
 	if !ok {
 		return false
 	}
-	keys, ok := ia.X.(*ssa.Call)
-	if !ok || !isStdFunc(keys.Common(), "slices", "Sorted", "Collect") || len(keys.Common().Args) != 1 {
-		return false
+	m := a.keysOf(ia.X, make(map[ssa.Value]bool))
+	return m != nil && m == a.ident(l.X)
+}
+
+// maxKeysDepth bounds how far keysOf follows a slice's construction.
+const maxKeysDepth = 8
+
+// keysOf returns the identity of the map whose keys, and only them, the
+// slice s holds, or nil: slices.Sorted(maps.Keys(m)), or a slice filled
+// by ranging over m (`for k := range m { keys = append(keys, k) }`,
+// `names[i] = k`), sorted or not.
+func (a *analysis) keysOf(s ssa.Value, seen map[ssa.Value]bool) any {
+	if seen[s] {
+		return inCycle{} // a loop's φ: its other edges decide
 	}
-	seq, ok := keys.Common().Args[0].(*ssa.Call)
-	if !ok || !isStdFunc(seq.Common(), "maps", "Keys") || len(seq.Common().Args) != 1 {
-		return false
+	if len(seen) > maxKeysDepth {
+		return nil
 	}
-	return a.ident(seq.Common().Args[0]) == a.ident(l.X)
+	seen[s] = true
+	if !a.onlyKeysStored(s, nil) {
+		return nil
+	}
+	switch s := s.(type) {
+	case *ssa.Call:
+		c := s.Common()
+		if isStdFunc(c, "slices", "Sorted", "Collect") && len(c.Args) == 1 {
+			if seq, ok := c.Args[0].(*ssa.Call); ok && isStdFunc(seq.Common(), "maps", "Keys") && len(seq.Common().Args) == 1 {
+				return a.ident(seq.Common().Args[0])
+			}
+			return nil
+		}
+		if b, ok := c.Value.(*ssa.Builtin); ok && b.Name() == "append" && len(c.Args) == 2 {
+			m := a.keysOf(c.Args[0], seen)
+			if m == (inCycle{}) || isNilConst(c.Args[0]) || isEmptySlice(c.Args[0]) {
+				m = nil // adds nothing
+			} else if m == nil {
+				return nil
+			}
+			elems, ok := c.Args[1].(*ssa.Slice)
+			if !ok {
+				return nil
+			}
+			arr, ok := elems.X.(*ssa.Alloc)
+			if !ok {
+				return nil
+			}
+			var em any
+			if !a.onlyKeysStored(arr, &em) || em == nil || (m != nil && m != em) {
+				return nil
+			}
+			return em
+		}
+	case *ssa.Phi:
+		var m any
+		for _, e := range s.Edges {
+			if isNilConst(e) || isEmptySlice(e) {
+				continue
+			}
+			em := a.keysOf(e, seen)
+			if em == (inCycle{}) {
+				continue
+			}
+			if em == nil || (m != nil && em != m) {
+				return nil
+			}
+			m = em
+		}
+		return m
+	case *ssa.Slice:
+		return a.keysOf(s.X, seen)
+	case *ssa.MakeSlice:
+		var m any
+		if !a.onlyKeysStored(s, &m) {
+			return nil
+		}
+		return m
+	}
+	return nil
+}
+
+// inCycle is what keysOf says of a φ it is already looking at.
+type inCycle struct{}
+
+// isEmptySlice reports whether v is a slice made empty (make([]T, 0, n)).
+func isEmptySlice(v ssa.Value) bool {
+	ms, ok := v.(*ssa.MakeSlice)
+	return ok && isZeroConst(ms.Len)
+}
+
+// onlyKeysStored reports whether every element stored into the slice or
+// array s is a key of one ranged map (recorded in *m when m is not nil;
+// with m nil, only that no other value is stored).
+func (a *analysis) onlyKeysStored(s ssa.Value, m *any) bool {
+	refs := s.Referrers()
+	if refs == nil {
+		return true
+	}
+	for _, r := range *refs {
+		ia, ok := r.(*ssa.IndexAddr)
+		if !ok || ia.Referrers() == nil {
+			continue
+		}
+		for _, rr := range *ia.Referrers() {
+			st, ok := rr.(*ssa.Store)
+			if !ok || st.Addr != ssa.Value(ia) {
+				continue
+			}
+			k := a.rangedKeyOf(st.Val)
+			if k == nil {
+				return false
+			}
+			if m != nil {
+				if *m != nil && *m != k {
+					return false
+				}
+				*m = k
+			}
+		}
+	}
+	return true
+}
+
+// rangedKeyOf returns the identity of the map v is a key of, when v is
+// the key of a range over that map.
+func (a *analysis) rangedKeyOf(v ssa.Value) any {
+	e, ok := v.(*ssa.Extract)
+	if !ok || e.Index != 1 {
+		return nil
+	}
+	next, ok := e.Tuple.(*ssa.Next)
+	if !ok || next.IsString {
+		return nil
+	}
+	rng, ok := next.Iter.(*ssa.Range)
+	if !ok {
+		return nil
+	}
+	return a.ident(rng.X)
 }
 
 // isStdFunc reports whether c calls one of the named functions of the

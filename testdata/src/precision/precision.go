@@ -240,6 +240,63 @@ func runOtherKeys(tests, other map[string]*Test) string {
 	return out
 }
 
+// Keys collected by ranging the map, sorted or not, then looked up.
+func runAppended(tests map[string]*Test) string {
+	var names []string
+	for name := range tests {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	out := ""
+	for _, name := range names {
+		out += tests[name].Name
+	}
+	return out
+}
+
+func runIndexed(tests map[string]*Test) string {
+	names := make([]string, len(tests))
+	i := 0
+	for name := range tests {
+		names[i] = name
+		i++
+	}
+	out := ""
+	for _, name := range names {
+		out += tests[name].Name
+	}
+	return out
+}
+
+// runMixed adds a name that is not a key.
+func runMixed(tests map[string]*Test) string {
+	names := []string{"default"}
+	for name := range tests {
+		names = append(names, name)
+	}
+	out := ""
+	for _, name := range names {
+		out += tests[name].Name // want `nil dereference: tests\[name\] may be nil here \(map lookup may miss`
+	}
+	return out
+}
+
+// runOverwritten stores another value into the keys' slice.
+func runOverwritten(tests map[string]*Test, first string) string {
+	names := make([]string, 0, len(tests))
+	for name := range tests {
+		names = append(names, name)
+	}
+	if len(names) > 0 {
+		names[0] = first
+	}
+	out := ""
+	for _, name := range names {
+		out += tests[name].Name // want `nil dereference: tests\[name\] may be nil here \(map lookup may miss`
+	}
+	return out
+}
+
 type contract struct{ Sigs []string }
 
 func fillThenUpdate(types []string, sigs [][]string) map[string]*contract {
