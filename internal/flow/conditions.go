@@ -296,15 +296,32 @@ func (a *analysis) repeated(st facts, p, s *ssa.BasicBlock) {
 		return
 	}
 	var phis []*ssa.Phi
-	for k, s := range st {
-		if phi, ok := k.(*ssa.Phi); ok && s.Kind.MayBeNil() {
+	var values []any // maybe nil, recorded at a join (joinRecord)
+	for k, ks := range st {
+		if !ks.Kind.MayBeNil() {
+			continue
+		}
+		if phi, ok := k.(*ssa.Phi); ok {
 			phis = append(phis, phi)
+		} else if a.joins != nil {
+			switch k.(type) {
+			case ssa.Value, tupleKey:
+				values = append(values, k)
+			}
 		}
 	}
-	if len(phis) == 0 {
+	if len(phis) == 0 && len(values) == 0 {
 		return
 	}
 	conds := a.conditionsAt(p, s, true)
+	for _, k := range values {
+		if a.joinedNonNil(k, p, conds) {
+			st[k] = nilstate.NonNilState
+			if v, ok := k.(ssa.Value); ok {
+				a.set(st, v, nilstate.NonNilState)
+			}
+		}
+	}
 	for _, phi := range phis {
 		if ok, nonNil := a.nonNilUnder(phi, conds, 0); ok {
 			if nonNil {
@@ -314,6 +331,88 @@ func (a *analysis) repeated(st facts, p, s *ssa.BasicBlock) {
 			}
 		}
 	}
+}
+
+// hasRepeated reports whether some tag is tested by two branches.
+func (a *analysis) hasRepeated() bool {
+	for _, n := range a.condCount() {
+		if n > 1 {
+			return true
+		}
+	}
+	return false
+}
+
+// joinRecord remembers, for each SSA value that may be nil on entry to
+// b but is non-nil on some of its entries, the entries (bit i: b.Preds[i])
+// that bring the nil (`if !ok && t != A { return }`: req is non-nil on
+// the ok entry only). A later branch that repeats a condition excluding
+// those entries makes the value non-nil (see repeated). Values, unlike
+// paths, do not change after the join.
+func (a *analysis) joinRecord(b *ssa.BasicBlock, acc facts, edges []facts, preds []int) {
+	if len(b.Preds) > 64 || len(edges) < 2 {
+		return
+	}
+	var rec map[any]uint64
+	for k, s := range acc {
+		if !s.Kind.MayBeNil() {
+			continue
+		}
+		switch k.(type) {
+		case ssa.Value, tupleKey:
+		default:
+			continue
+		}
+		var bad uint64
+		some := false
+		for j, e := range edges {
+			es, ok := e[k]
+			if !ok {
+				es = a.absent(e, k)
+			}
+			if es.Kind.MayBeNil() {
+				bad |= 1 << preds[j]
+			} else if es.Kind == nilstate.NonNil {
+				some = true
+			}
+		}
+		if some {
+			if rec == nil {
+				rec = make(map[any]uint64)
+			}
+			rec[k] = bad
+		}
+	}
+	if a.joins == nil {
+		a.joins = make([]map[any]uint64, len(a.fn.Blocks))
+	}
+	a.joins[b.Index] = rec
+}
+
+// joinedNonNil reports whether, at a join dominating the edge p -> s,
+// k was maybe nil only on entries that conds exclude.
+func (a *analysis) joinedNonNil(k any, p *ssa.BasicBlock, conds []condition) bool {
+	steps := 0
+	for d := p; d != nil && steps < maxCondWalk; d, steps = d.Idom(), steps+1 {
+		if a.joins == nil || a.joins[d.Index] == nil {
+			continue
+		}
+		bad, ok := a.joins[d.Index][k]
+		if !ok {
+			continue
+		}
+		excluded := true
+		for i := range d.Preds {
+			if bad&(1<<i) != 0 && !a.excludes(d.Preds[i], d, conds) {
+				excluded = false
+				break
+			}
+		}
+		if excluded {
+			return true
+		}
+	}
+	return false
 }
 
 // maxPhiDepth bounds the φs nonNilUnder looks through.

@@ -199,6 +199,7 @@ type analysis struct {
 
 	// Repeated conditions (conditions.go), computed on first use.
 	conds      map[any]int
+	joins      []map[any]uint64 // per block: values maybe nil only on some entries (conditions.go)
 	blockConds []blockCond
 	stored     map[int]bool
 	loops      []bool // by block index
@@ -271,6 +272,9 @@ func (a *analysis) entry(b *ssa.BasicBlock) facts {
 		return facts{}
 	}
 	var acc facts
+	var edges []facts // kept for joinRecord when conditions repeat
+	var preds []int
+	keep := len(b.Preds) > 1 && a.hasRepeated()
 	for i, p := range b.Preds {
 		out := a.out[p.Index]
 		if out == nil {
@@ -294,12 +298,19 @@ func (a *analysis) entry(b *ssa.BasicBlock) facts {
 		// on one edge only would otherwise be joined with its intrinsic
 		// state on the other.
 		a.prune(edge, b)
+		if keep {
+			edges = append(edges, edge.clone())
+			preds = append(preds, i)
+		}
 		if acc == nil {
 			acc = edge
 		} else {
 			acc = a.join(acc, edge)
 			a.recycle(edge)
 		}
+	}
+	if keep {
+		a.joinRecord(b, acc, edges, preds)
 	}
 	return acc
 }

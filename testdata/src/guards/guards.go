@@ -865,3 +865,38 @@ func (x *bigFloat) toNodeInf(z *Node) int {
 	}
 	return 0
 }
+
+// --- a value non-nil on some entries of a join, used under a condition
+// that excludes the others (net/http/fcgi's request handling) ---
+
+const (
+	recBegin = iota
+	recParams
+	recStdin
+)
+
+func handleRecord(reqs map[int]*Node, id, t int) int {
+	req, ok := reqs[id]
+	if !ok && t != recBegin {
+		return 0 // unknown request
+	}
+	switch t {
+	case recParams, recStdin:
+		return req.Val // t != recBegin here, so ok
+	case recBegin:
+		return req.Val // want `nil dereference: req may be nil here \(map lookup may miss at guards.go:\d+\)`
+	}
+	return 0
+}
+
+// a disjunction: either the binding is not needed or it was made.
+func bind(need bool, k string) int {
+	b, _ := lookup(k)
+	if !need || b != nil {
+		if need {
+			return b.Val
+		}
+		return 0
+	}
+	return -1
+}
