@@ -129,7 +129,11 @@ func (a *analysis) tagKey(v ssa.Value, depth int) any {
 	if a.inLoop(v) {
 		return nil
 	}
-	return a.key(v)
+	switch v.(type) {
+	case *ssa.Extract, *ssa.ChangeType, *ssa.ChangeInterface:
+		return a.key(v) // one key for each extract of a tuple (keys.go)
+	}
+	return v // the value itself: keying every operand would cost memory
 }
 
 func constString(c *ssa.Const) string {
@@ -348,40 +352,49 @@ func (a *analysis) hasRepeated() bool {
 // that bring the nil (`if !ok && t != A { return }`: req is non-nil on
 // the ok entry only). A later branch that repeats a condition excluding
 // those entries makes the value non-nil (see repeated). Values, unlike
-// paths, do not change after the join.
-func (a *analysis) joinRecord(b *ssa.BasicBlock, acc facts, edges []facts, preds []int) {
-	if len(b.Preds) > 64 || len(edges) < 2 {
-		return
+// paths, do not change after the join. joinEdge collects the entries'
+// states first, in maps reused from join to join.
+func (a *analysis) joinEdge(edge facts, pred int) {
+	if a.joinBad == nil {
+		a.joinBad, a.joinSeen, a.joinGood = make(map[any]uint64), make(map[any]uint64), make(map[any]bool)
 	}
-	var rec map[any]uint64
-	for k, s := range acc {
-		if !s.Kind.MayBeNil() {
-			continue
-		}
+	a.joinAll |= 1 << pred
+	for k, s := range edge {
 		switch k.(type) {
 		case ssa.Value, tupleKey:
 		default:
 			continue
 		}
-		var bad uint64
-		some := false
-		for j, e := range edges {
-			es, ok := e[k]
-			if !ok {
-				es = a.absent(e, k)
-			}
-			if es.Kind.MayBeNil() {
-				bad |= 1 << preds[j]
-			} else if es.Kind == nilstate.NonNil {
-				some = true
-			}
+		a.joinSeen[k] |= 1 << pred
+		if s.Kind.MayBeNil() {
+			a.joinBad[k] |= 1 << pred
+		} else if s.Kind == nilstate.NonNil {
+			a.joinGood[k] = true
 		}
-		if some {
-			if rec == nil {
-				rec = make(map[any]uint64)
-			}
-			rec[k] = bad
+	}
+}
+
+func (a *analysis) joinRecord(b *ssa.BasicBlock, acc facts) {
+	var rec map[any]uint64
+	for k := range a.joinGood {
+		if !acc[k].Kind.MayBeNil() {
+			continue
 		}
+		bad := a.joinBad[k]
+		if missing := a.joinAll &^ a.joinSeen[k]; missing != 0 && a.intrinsicOfKey(k).Kind.MayBeNil() {
+			bad |= missing // absent on those entries: its own state, maybe nil
+		}
+		if rec == nil {
+			rec = make(map[any]uint64)
+		}
+		rec[k] = bad
+	}
+	clear(a.joinBad)
+	clear(a.joinSeen)
+	clear(a.joinGood)
+	a.joinAll = 0
+	if rec == nil && a.joins == nil {
+		return
 	}
 	if a.joins == nil {
 		a.joins = make([]map[any]uint64, len(a.fn.Blocks))

@@ -200,6 +200,10 @@ type analysis struct {
 	// Repeated conditions (conditions.go), computed on first use.
 	conds      map[any]int
 	joins      []map[any]uint64 // per block: values maybe nil only on some entries (conditions.go)
+	joinBad    map[any]uint64   // joinEdge's scratch: entries bringing nil,
+	joinSeen   map[any]uint64   // entries with a fact,
+	joinGood   map[any]bool     // some entry non-nil,
+	joinAll    uint64           // the entries joined
 	blockConds []blockCond
 	stored     map[int]bool
 	loops      []bool // by block index
@@ -272,9 +276,7 @@ func (a *analysis) entry(b *ssa.BasicBlock) facts {
 		return facts{}
 	}
 	var acc facts
-	var edges []facts // kept for joinRecord when conditions repeat
-	var preds []int
-	keep := len(b.Preds) > 1 && a.hasRepeated()
+	keep := len(b.Preds) > 1 && len(b.Preds) <= 64 && a.hasRepeated() // see joinRecord
 	for i, p := range b.Preds {
 		out := a.out[p.Index]
 		if out == nil {
@@ -299,8 +301,7 @@ func (a *analysis) entry(b *ssa.BasicBlock) facts {
 		// state on the other.
 		a.prune(edge, b)
 		if keep {
-			edges = append(edges, edge.clone())
-			preds = append(preds, i)
+			a.joinEdge(edge, i)
 		}
 		if acc == nil {
 			acc = edge
@@ -310,7 +311,7 @@ func (a *analysis) entry(b *ssa.BasicBlock) facts {
 		}
 	}
 	if keep {
-		a.joinRecord(b, acc, edges, preds)
+		a.joinRecord(b, acc)
 	}
 	return acc
 }
