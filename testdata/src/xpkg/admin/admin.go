@@ -18,6 +18,6 @@ func LeadName(t *store.Team) string { // want LeadName:"nilsentry\\(p0=derefs\\)
 	return t.Lead.Name
 }
 
-func HasLead(t *store.Team) bool { // want HasLead:"nilsentry\\(p0=derefs\\)"
+func HasLead(t *store.Team) bool { // want HasLead:"nilsentry\\(p0=derefs\\+fields-if-true\\(0\\)\\)"
 	return t.Lead != nil
 }
