@@ -234,11 +234,10 @@ func (a *analysis) holders(st facts, v ssa.Value, prev *nilstate.Evidence) {
 		}
 		switch addr := store.Addr.(type) {
 		case *ssa.Alloc:
-			if storesTo(addr) != 1 {
-				continue
-			}
+			// Assigned once, or still holding v's state, evidence and all
+			// (`mem, ok = <-ch` again later stores another receive's).
 			p := pathKey{addr, -1}
-			if cur, ok := st[p]; ok && cur.Kind.MayBeNil() {
+			if cur, ok := st[p]; ok && cur.Kind.MayBeNil() && (storesTo(addr) == 1 || prev != nil && cur.Ev == prev) {
 				st[p] = nilstate.NonNilState
 			}
 		case *ssa.FieldAddr:

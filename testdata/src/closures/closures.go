@@ -128,3 +128,42 @@ func checkedThenClosure(name string) (err error) {
 	}()
 	return errors.New(f.name)
 }
+
+// --- a captured variable assigned twice, each value checked ---
+
+type shm struct{ n int }
+
+type worker struct{ mu chan *shm }
+
+// exchange: mem lives in memory (the deferred closure captures it) and is
+// assigned by two receives; each ok check guards the value it stored.
+func (w *worker) exchange() (int, error) {
+	mem, ok := <-w.mu
+	if !ok {
+		return 0, errors.New("closed")
+	}
+	defer func() { w.mu <- mem }()
+	n := mem.n
+	w.mu <- mem
+	mem, ok = <-w.mu
+	if !ok {
+		return 0, errors.New("closed")
+	}
+	return n + mem.n, nil
+}
+
+// exchangeUnchecked does not stop when the second receive fails.
+func (w *worker) exchangeUnchecked() int {
+	mem, ok := <-w.mu
+	if !ok {
+		return 0
+	}
+	defer func() { w.mu <- mem }()
+	n := mem.n
+	w.mu <- mem
+	mem, ok = <-w.mu
+	if ok {
+		n++
+	}
+	return n + mem.n // want `nil dereference: mem may be nil here \(receive from a closed channel at closures.go:\d+\)`
+}
