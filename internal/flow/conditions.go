@@ -299,20 +299,26 @@ func (a *analysis) repeated(st facts, p, s *ssa.BasicBlock) {
 	if !ok || a.condCount()[c.tag] < 2 {
 		return
 	}
+	if a.inJoinCheck {
+		return
+	}
 	var phis []*ssa.Phi
-	var values []any // maybe nil, recorded at a join (joinRecord)
+	var values []any // maybe nil where a dominating join had them non-nil on some entries (joinedNonNil)
 	for k, ks := range st {
 		if !ks.Kind.MayBeNil() {
 			continue
 		}
 		if phi, ok := k.(*ssa.Phi); ok {
 			phis = append(phis, phi)
-		} else if a.joins != nil {
+		} else {
 			switch k.(type) {
 			case ssa.Value, tupleKey:
 				values = append(values, k)
 			}
 		}
+	}
+	if len(values) > maxJoinValues {
+		values = nil // too many to look for (all or none: the map's order is random)
 	}
 	if len(phis) == 0 && len(values) == 0 {
 		return
@@ -337,91 +343,55 @@ func (a *analysis) repeated(st facts, p, s *ssa.BasicBlock) {
 	}
 }
 
-// hasRepeated reports whether some tag is tested by two branches.
-func (a *analysis) hasRepeated() bool {
-	for _, n := range a.condCount() {
-		if n > 1 {
-			return true
-		}
-	}
-	return false
-}
+// maxJoins bounds the dominating joins joinedNonNil looks at, and
+// maxJoinValues the values it looks for at one edge.
+const (
+	maxJoins      = 4
+	maxJoinValues = 16
+)
 
-// joinRecord remembers, for each SSA value that may be nil on entry to
-// b but is non-nil on some of its entries, the entries (bit i: b.Preds[i])
-// that bring the nil (`if !ok && t != A { return }`: req is non-nil on
-// the ok entry only). A later branch that repeats a condition excluding
-// those entries makes the value non-nil (see repeated). Values, unlike
-// paths, do not change after the join. joinEdge collects the entries'
-// states first, in maps reused from join to join.
-func (a *analysis) joinEdge(edge facts, pred int) {
-	if a.joinBad == nil {
-		a.joinBad, a.joinSeen, a.joinGood = make(map[any]uint64), make(map[any]uint64), make(map[any]bool)
-	}
-	a.joinAll |= 1 << pred
-	for k, s := range edge {
-		switch k.(type) {
-		case ssa.Value, tupleKey:
-		default:
-			continue
-		}
-		a.joinSeen[k] |= 1 << pred
-		if s.Kind.MayBeNil() {
-			a.joinBad[k] |= 1 << pred
-		} else if s.Kind == nilstate.NonNil {
-			a.joinGood[k] = true
-		}
-	}
-}
-
-func (a *analysis) joinRecord(b *ssa.BasicBlock, acc facts) {
-	var rec map[any]uint64
-	for k := range a.joinGood {
-		if !acc[k].Kind.MayBeNil() {
-			continue
-		}
-		bad := a.joinBad[k]
-		if missing := a.joinAll &^ a.joinSeen[k]; missing != 0 && a.intrinsicOfKey(k).Kind.MayBeNil() {
-			bad |= missing // absent on those entries: its own state, maybe nil
-		}
-		if rec == nil {
-			rec = make(map[any]uint64)
-		}
-		rec[k] = bad
-	}
-	clear(a.joinBad)
-	clear(a.joinSeen)
-	clear(a.joinGood)
-	a.joinAll = 0
-	if rec == nil && a.joins == nil {
-		return
-	}
-	if a.joins == nil {
-		a.joins = make([]map[any]uint64, len(a.fn.Blocks))
-	}
-	a.joins[b.Index] = rec
-}
-
-// joinedNonNil reports whether, at a join dominating the edge p -> s,
-// k was maybe nil only on entries that conds exclude.
+// joinedNonNil reports whether, at a join dominating the edge p -> s, the
+// SSA value k was maybe nil only on entries that conds exclude, and
+// non-nil on the others (`if !ok && t != A { return }`: req is non-nil on
+// the ok entry only; `case B:` excludes the `t == A` one). Values, unlike
+// paths, do not change after the join. The entries' states are those of
+// the predecessors' exits, refined for the edge: computed here, when a
+// repeated condition meets a maybe-nil value, not at every join.
 func (a *analysis) joinedNonNil(k any, p *ssa.BasicBlock, conds []condition) bool {
-	steps := 0
-	for d := p; d != nil && steps < maxCondWalk; d, steps = d.Idom(), steps+1 {
-		if a.joins == nil || a.joins[d.Index] == nil {
+	a.inJoinCheck = true
+	defer func() { a.inJoinCheck = false }()
+	joins, steps := 0, 0
+	for d := p; d != nil && steps < maxCondWalk && joins < maxJoins; d, steps = d.Idom(), steps+1 {
+		if len(d.Preds) < 2 {
 			continue
 		}
-		bad, ok := a.joins[d.Index][k]
-		if !ok {
-			continue
-		}
-		excluded := true
-		for i := range d.Preds {
-			if bad&(1<<i) != 0 && !a.excludes(d.Preds[i], d, conds) {
-				excluded = false
+		joins++
+		some := false // an entry that the conditions allow brings a non-nil k
+		ok := true
+		for _, pred := range d.Preds {
+			out := a.out[pred.Index]
+			if out == nil {
+				continue
+			}
+			edge := a.clone(out)
+			feasible := a.refineEdge(edge, pred, d)
+			s, known := edge[k]
+			if !known {
+				s = a.absent(edge, k)
+			}
+			a.recycle(edge)
+			switch {
+			case !feasible:
+			case s.Kind == nilstate.NonNil:
+				some = true
+			case s.Kind.MayBeNil() && !a.excludes(pred, d, conds):
+				ok = false
+			}
+			if !ok {
 				break
 			}
 		}
-		if excluded {
+		if ok && some {
 			return true
 		}
 	}

@@ -198,15 +198,12 @@ type analysis struct {
 	stores map[any]bool // may a call store a field (entry.go)
 
 	// Repeated conditions (conditions.go), computed on first use.
-	conds      map[any]int
-	joins      []map[any]uint64 // per block: values maybe nil only on some entries (conditions.go)
-	joinBad    map[any]uint64   // joinEdge's scratch: entries bringing nil,
-	joinSeen   map[any]uint64   // entries with a fact,
-	joinGood   map[any]bool     // some entry non-nil,
-	joinAll    uint64           // the entries joined
-	blockConds []blockCond
-	stored     map[int]bool
-	loops      []bool // by block index
+	conds       map[any]int
+	inJoinCheck bool               // joinedNonNil is refining entries: no nested repeated()
+	bases       []map[pathKey]bool // per block, paths of live loads (live.go)
+	blockConds  []blockCond
+	stored      map[int]bool
+	loops       []bool // by block index
 }
 
 func newAnalysis(fn *ssa.Function, env Env) *analysis {
@@ -276,7 +273,6 @@ func (a *analysis) entry(b *ssa.BasicBlock) facts {
 		return facts{}
 	}
 	var acc facts
-	keep := len(b.Preds) > 1 && len(b.Preds) <= 64 && a.hasRepeated() // see joinRecord
 	for i, p := range b.Preds {
 		out := a.out[p.Index]
 		if out == nil {
@@ -300,18 +296,12 @@ func (a *analysis) entry(b *ssa.BasicBlock) facts {
 		// on one edge only would otherwise be joined with its intrinsic
 		// state on the other.
 		a.prune(edge, b)
-		if keep {
-			a.joinEdge(edge, i)
-		}
 		if acc == nil {
 			acc = edge
 		} else {
 			acc = a.join(acc, edge)
 			a.recycle(edge)
 		}
-	}
-	if keep {
-		a.joinRecord(b, acc)
 	}
 	return acc
 }

@@ -131,7 +131,6 @@ func prunable(k any) ssa.Value {
 // still read through mp.
 func (a *analysis) prune(st facts, b *ssa.BasicBlock) {
 	live := a.live[b.Index]
-	var bases map[pathKey]bool // paths of the live loads, on first need
 	dead := func(k any) bool {
 		v := prunable(k)
 		if v == nil || live[v] || v.(ssa.Instruction).Block() == b {
@@ -144,14 +143,7 @@ func (a *analysis) prune(st facts, b *ssa.BasicBlock) {
 		if !ok {
 			return true
 		}
-		if bases == nil {
-			bases = make(map[pathKey]bool)
-			for lv := range live {
-				if lp, ok := a.loads[lv]; ok {
-					bases[lp] = true
-				}
-			}
-		}
+		bases := a.liveBases(b)
 		for q, ok := p.base.(pathKey); ok; q, ok = q.base.(pathKey) {
 			if bases[q] {
 				return false
@@ -165,4 +157,22 @@ func (a *analysis) prune(st facts, b *ssa.BasicBlock) {
 			delete(st, k)
 		}
 	}
+}
+
+// liveBases are the paths of the loads live on entry to b, once per block.
+func (a *analysis) liveBases(b *ssa.BasicBlock) map[pathKey]bool {
+	if a.bases == nil {
+		a.bases = make([]map[pathKey]bool, len(a.fn.Blocks))
+	}
+	if m := a.bases[b.Index]; m != nil {
+		return m
+	}
+	m := make(map[pathKey]bool)
+	for lv := range a.live[b.Index] {
+		if lp, ok := a.loads[lv]; ok {
+			m[lp] = true
+		}
+	}
+	a.bases[b.Index] = m
+	return m
 }
