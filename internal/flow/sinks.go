@@ -420,6 +420,7 @@ func (a *analysis) alloc(st facts, al *ssa.Alloc) {
 }
 
 type returnSite struct {
+	block  *ssa.BasicBlock
 	pos    token.Pos
 	ops    []ssa.Value
 	states []nilstate.State
@@ -427,7 +428,7 @@ type returnSite struct {
 }
 
 func (a *analysis) recordReturn(st facts, r *ssa.Return) {
-	rs := returnSite{pos: r.Pos(), ops: r.Results, facts: st}
+	rs := returnSite{block: r.Block(), pos: r.Pos(), ops: r.Results, facts: st}
 	if !rs.pos.IsValid() {
 		rs.pos = blockEnd(r.Block())
 	}

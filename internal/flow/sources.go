@@ -2,6 +2,7 @@ package flow
 
 import (
 	"go/ast"
+	"go/constant"
 	"go/token"
 	"go/types"
 	"slices"
@@ -327,6 +328,9 @@ func (a *analysis) callResult(call *ssa.Call, i int) nilstate.State {
 	case summary.ResultNonNil:
 		return nilstate.NonNilState
 	case summary.ResultMaybeNil:
+		if constArgsExclude(call, r.Only) {
+			return nilstate.UnknownState // stkbucket(..., true) never takes its `!alloc` nil return
+		}
 		if o := origin(callee); o.Pkg != origin(a.fn).Pkg && o.Object() != nil {
 			// Another package's result: judged by how this package uses
 			// it (types.Info.TypeOf is nil only for untyped expressions,
@@ -356,6 +360,41 @@ func (a *analysis) callResult(call *ssa.Call, i int) nilstate.State {
 		}
 	}
 	return nilstate.UnknownState
+}
+
+// constArgsExclude reports whether the call's constant arguments
+// contradict the condition of each of the callee's nil returns.
+func constArgsExclude(call *ssa.Call, only []summary.ParamCond) bool {
+	args := call.Common().Args
+	for _, pc := range only {
+		if pc.Param >= len(args) {
+			return false
+		}
+		k, ok := args[pc.Param].(*ssa.Const)
+		if !ok {
+			return false
+		}
+		want := condition{tag: pc.Param, val: pc.Val, eq: pc.Eq, inRange: pc.InRange, lo: pc.Lo, hi: pc.Hi}
+		if !constCondition(pc.Param, k).contradicts(want) {
+			return false
+		}
+	}
+	return len(only) > 0
+}
+
+// constCondition says that tag is the constant k.
+func constCondition(tag any, k *ssa.Const) condition {
+	if k.Value != nil {
+		switch k.Value.Kind() {
+		case constant.Bool:
+			return condition{tag: tag, val: constant.MakeBool(true).ExactString(), eq: constant.BoolVal(k.Value)}
+		case constant.Int:
+			if n, exact := constant.Int64Val(k.Value); exact {
+				return condition{tag: tag, val: constString(k), eq: true, inRange: true, lo: n, hi: n}
+			}
+		}
+	}
+	return condition{tag: tag, val: constString(k), eq: true}
 }
 
 // constantArgs reports whether a call has arguments and all of them,

@@ -35,8 +35,10 @@ func (a *analysis) summarize() *summary.Summary {
 		paramContract := -2 // -2: no nil return yet; -1: broken; else the parameter
 		var ev *nilstate.Evidence
 		var firstNil returnSite
-		through := -2       // -2: no possibly-nil return yet; -1: not a pass-through; else the parameter
-		var zeroWith []bool // other results that are zero at every nil return (zeroAt)
+		through := -2                // -2: no possibly-nil return yet; -1: not a pass-through; else the parameter
+		var zeroWith []bool          // other results that are zero at every nil return (zeroAt)
+		var only []summary.ParamCond // the parameter condition of each nil return,
+		onlyBroken := false          // unless one has none
 		for _, r := range a.returns {
 			s := r.states[i]
 			if s.Kind == nilstate.NonNil {
@@ -84,6 +86,11 @@ func (a *analysis) summarize() *summary.Summary {
 			for j := range zeroWith {
 				zeroWith[j] = zeroWith[j] && zeroAt(r, j)
 			}
+			if pc, ok := a.paramCondAt(r.block); ok && !onlyBroken {
+				only = append(only, pc)
+			} else {
+				onlyBroken = true
+			}
 			if j := a.nilParam(r); paramContract == -2 || paramContract == j {
 				paramContract = j
 			} else {
@@ -111,7 +118,10 @@ func (a *analysis) summarize() *summary.Summary {
 			sum.Results[i] = summary.Result{Kind: summary.ResultNilIfZero, Param: j,
 				Ev: nilstate.NewEvidence(a.step(firstNil.pos, name+" returns nil with "+with))}
 		case ev != nil:
-			sum.Results[i] = summary.Result{Kind: summary.ResultMaybeNil, Ev: ev}
+			if onlyBroken {
+				only = nil
+			}
+			sum.Results[i] = summary.Result{Kind: summary.ResultMaybeNil, Ev: ev, Only: only}
 		case through >= 0:
 			// Every possibly-nil return hands back a parameter, through
 			// nil-preserving calls (reflect.TypeOf via toType).
@@ -140,7 +150,7 @@ func (a *analysis) summarize() *summary.Summary {
 		if checked[p] {
 			sum.Params[i] = summary.Param{Kind: summary.ParamNilSafe,
 				NonNilAfter:     a.nonNilAtReturns(p),
-				NonNilIfTrue:    isPredicate && a.trueOnlyIfNonNil(p),
+				NonNilIfTrue:    isPredicate && a.nonZeroOnlyIfNonNil(p),
 				NonNilIfNonZero: isCount && a.nonZeroOnlyIfNonNil(p)}
 		} else if at, ok := a.paramDeref[p]; ok {
 			sum.Params[i] = summary.Param{Kind: summary.ParamDerefs, At: at}
@@ -171,16 +181,9 @@ func (a *analysis) fieldsNonNilAtReturns(p *ssa.Parameter) uint64 {
 	if _, ok := p.Type().Underlying().(*types.Pointer); !ok || len(a.returns) == 0 {
 		return 0
 	}
-	base := a.key(p)
 	mask := ^uint64(0)
 	for _, r := range a.returns {
-		var m uint64
-		for k, s := range r.facts {
-			if pk, ok := k.(pathKey); ok && pk.base == base && pk.field >= 0 && pk.field < 64 && s.Kind == nilstate.NonNil && s.Ev == nil {
-				m |= 1 << pk.field
-			}
-		}
-		if mask &= m; mask == 0 {
+		if mask &= nonNilFields(r.facts, a.key(p), true); mask == 0 {
 			return 0
 		}
 	}
@@ -202,17 +205,10 @@ func (a *analysis) fieldsNonNilIf(p *ssa.Parameter, want bool) uint64 {
 		if b, ok := boolConst(op); ok && b != want {
 			continue
 		}
-		var m uint64
-		for k, s := range r.facts {
-			if pk, ok := k.(pathKey); ok && pk.base == base && pk.field >= 0 && pk.field < 64 && s.Kind == nilstate.NonNil {
-				m |= 1 << pk.field
-			}
-		}
+		m := nonNilFields(r.facts, base, false)
 		if c, ok := op.(*ssa.BinOp); ok && (c.Op == token.EQL) != want {
 			if x, ok := nilComparand(c); ok {
-				if pk, ok := a.ident(x).(pathKey); ok && pk.base == base && pk.field >= 0 && pk.field < 64 {
-					m |= 1 << pk.field
-				}
+				m |= fieldBit(a.ident(x), base)
 			}
 		}
 		if mask &= m; mask == 0 {
@@ -220,6 +216,27 @@ func (a *analysis) fieldsNonNilIf(p *ssa.Parameter, want bool) uint64 {
 		}
 	}
 	return mask
+}
+
+// nonNilFields is the set of fields of the struct at base that st knows
+// non-nil (with checkedOnly, by a store or a check: not merely because
+// the function dereferenced them).
+func nonNilFields(st facts, base any, checkedOnly bool) uint64 {
+	var m uint64
+	for k, s := range st {
+		if s.Kind == nilstate.NonNil && (!checkedOnly || s.Ev == nil) {
+			m |= fieldBit(k, base)
+		}
+	}
+	return m
+}
+
+// fieldBit is the bit of a field path directly under base, or 0.
+func fieldBit(k, base any) uint64 {
+	if pk, ok := k.(pathKey); ok && pk.base == base && pk.field >= 0 && pk.field < 64 {
+		return 1 << pk.field
+	}
+	return 0
 }
 
 // trueAtReturns reports whether the function returns only where the
@@ -269,46 +286,14 @@ func trueEdgeDominates(p *ssa.Parameter, b *ssa.BasicBlock) bool {
 	return false
 }
 
-// trueOnlyIfNonNil reports whether every return of true (or of a value
-// that is not the constant false) happens where p is non-nil. A result
-// computed by && is a φ whose operands are checked on their own edges.
-func (a *analysis) trueOnlyIfNonNil(p *ssa.Parameter) bool {
-	for _, r := range a.returns {
-		op := r.ops[0]
-		if isFalse(op) || a.stateOf(r.facts, p, constCtx{}).Kind == nilstate.NonNil {
-			continue
-		}
-		phi, ok := op.(*ssa.Phi)
-		if !ok {
-			return false
-		}
-		for i, v := range phi.Edges {
-			if isFalse(v) {
-				continue
-			}
-			pred := phi.Block().Preds[i]
-			edge := a.out[pred.Index]
-			if edge == nil {
-				continue
-			}
-			edge = edge.clone()
-			if !a.refineEdge(edge, pred, phi.Block()) {
-				continue
-			}
-			if a.stateOf(edge, p, constCtx{}).Kind != nilstate.NonNil {
-				return false
-			}
-		}
-	}
-	return len(a.returns) > 0
-}
-
 // nonZeroOnlyIfNonNil reports whether every return of a value other than
-// the constant 0 happens where p is non-nil (`if t == nil { return 0 }`).
+// the zero constant (false, 0) happens where p is non-nil: a predicate
+// true only for a non-nil p (`return p != nil && p.ok`), a nil-safe count
+// (`if t == nil { return 0 }`).
 //
-// A count kept in a variable (`n := 0; if f != nil { for ... { n++ } };
-// return n`, ast.FieldList.NumFields) is a φ: its zero edges are skipped
-// and the others must bring a non-nil p.
+// A result computed by && or kept in a variable (`n := 0; if f != nil {
+// for ... { n++ } }; return n`, ast.FieldList.NumFields) is a φ: its zero
+// edges are skipped and the others must bring a non-nil p.
 func (a *analysis) nonZeroOnlyIfNonNil(p *ssa.Parameter) bool {
 	for _, r := range a.returns {
 		op := r.ops[0]
@@ -455,6 +440,28 @@ func (a *analysis) zeroCompanion(zeroWith []bool) int {
 		}
 	}
 	return -1
+}
+
+// paramCondAt returns a condition on a parameter that holds wherever b
+// runs (`if !alloc { return nil }`), if there is one.
+func (a *analysis) paramCondAt(b *ssa.BasicBlock) (summary.ParamCond, bool) {
+	for len(b.Preds) != 1 {
+		if b = b.Idom(); b == nil {
+			return summary.ParamCond{}, false
+		}
+	}
+	for _, c := range a.conditionsAt(b.Preds[0], b, false) {
+		p, ok := c.tag.(*ssa.Parameter)
+		if !ok {
+			continue
+		}
+		for i, q := range a.fn.Params {
+			if q == p {
+				return summary.ParamCond{Param: i, Val: c.val, Eq: c.eq, InRange: c.inRange, Lo: c.lo, Hi: c.hi}, true
+			}
+		}
+	}
+	return summary.ParamCond{}, false
 }
 
 // zeroAt reports whether return r hands back a zero j'th result: a zero

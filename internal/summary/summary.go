@@ -9,6 +9,7 @@ package summary
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/nilsentry/nilsentry/internal/nilstate"
@@ -36,6 +37,20 @@ type Result struct {
 	Kind  ResultKind
 	Ev    *nilstate.Evidence // why it may be nil (MaybeNil, NilIfErr, NilIfNotOK, NilIfZero)
 	Param int                // NilIfParamNil: index into the function's Params; NilIfZero: index of the other result
+	// Only (MaybeNil): each return of nil happens only under its condition
+	// on a parameter (`if !alloc { return nil }`); a call whose constant
+	// arguments contradict all of them gets no nil from it.
+	Only []ParamCond
+}
+
+// ParamCond is a condition on a parameter: Params[Param] == Val (Eq) or
+// != Val; for integers compared with a constant, Lo <= it <= Hi (InRange).
+type ParamCond struct {
+	Param   int
+	Val     string
+	Eq      bool
+	InRange bool
+	Lo, Hi  int64
 }
 
 // ParamKind says what a function does with a nil parameter.
@@ -91,7 +106,7 @@ func (s *Summary) Equal(o *Summary) bool {
 	}
 	for i := range s.Results {
 		if s.Results[i].Kind != o.Results[i].Kind || s.Results[i].Param != o.Results[i].Param ||
-			!s.Results[i].Ev.Equal(o.Results[i].Ev) {
+			!s.Results[i].Ev.Equal(o.Results[i].Ev) || !slices.Equal(s.Results[i].Only, o.Results[i].Only) {
 			return false
 		}
 	}
@@ -183,7 +198,7 @@ func Portable(s *Summary) *Fact {
 		Params:  make([]Param, len(s.Params)),
 	}}
 	for i, r := range s.Results {
-		f.Summary.Results[i] = Result{Kind: r.Kind, Ev: StripPos(r.Ev), Param: r.Param}
+		f.Summary.Results[i] = Result{Kind: r.Kind, Ev: StripPos(r.Ev), Param: r.Param, Only: r.Only}
 	}
 	for i, p := range s.Params {
 		p.At.Pos = 0

@@ -900,3 +900,44 @@ func bind(need bool, k string) int {
 	}
 	return -1
 }
+
+// --- nil only under a condition on a parameter the caller fixes ---
+
+// bucket returns nil only when alloc is false (runtime.stkbucket).
+func bucket(m map[int]*Node, k int, alloc bool) *Node {
+	if n, ok := m[k]; ok {
+		return n
+	}
+	if !alloc {
+		return nil
+	}
+	n := &Node{}
+	m[k] = n
+	return n
+}
+
+func allocBucket(m map[int]*Node) int {
+	return bucket(m, 1, true).Val
+}
+
+func peekBucket(m map[int]*Node) int {
+	return bucket(m, 1, false).Val // want `nil dereference: bucket\(m, 1, false\) may be nil here \(bucket returns nil at guards.go:\d+\)`
+}
+
+func someBucket(m map[int]*Node, alloc bool) int {
+	return bucket(m, 1, alloc).Val // want `nil dereference: bucket\(m, 1, alloc\) may be nil here \(bucket returns nil at guards.go:\d+\)`
+}
+
+// level returns nil for levels outside 0..9.
+func level(n int) *Node {
+	if n > 9 {
+		return nil
+	}
+	return &Node{Val: n}
+}
+
+func defaultLevel() int { return level(6).Val }
+
+func badLevel() int {
+	return level(12).Val // want `nil dereference: level\(12\) may be nil here \(level returns nil at guards.go:\d+\)`
+}
