@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"go/token"
 	"go/types"
+	"slices"
 	"strings"
 
 	"github.com/nilsentry/nilsentry/internal/nilstate"
@@ -61,18 +62,12 @@ func (a *analysis) entryPath(v ssa.Value, s nilstate.State, at ssa.Instruction) 
 	k := a.key(v)
 	for len(fields) <= maxEntryFields {
 		if p, ok := k.(*ssa.Parameter); ok {
-			for i, q := range a.fn.Params {
-				if q == p {
-					for l, r := 0, len(fields)-1; l < r; l, r = l+1, r-1 {
-						fields[l], fields[r] = fields[r], fields[l]
-					}
-					if !a.unchangedSinceEntry(vars, at) {
-						return nil
-					}
-					return &EntryPath{Param: i, Fields: fields}
-				}
+			i := slices.Index(a.fn.Params, p)
+			if i < 0 || !a.unchangedSinceEntry(vars, at) {
+				return nil
 			}
-			return nil
+			slices.Reverse(fields) // collected from the load outwards
+			return &EntryPath{Param: i, Fields: fields}
 		}
 		load, ok := k.(*ssa.UnOp)
 		if !ok || load.Op != token.MUL {

@@ -4,6 +4,7 @@ import (
 	"go/constant"
 	"go/token"
 	"go/types"
+	"slices"
 
 	"github.com/nilsentry/nilsentry/internal/nilstate"
 	"github.com/nilsentry/nilsentry/internal/summary"
@@ -404,10 +405,8 @@ func (a *analysis) passThrough(v ssa.Value, depth int) (param int, viaCall bool)
 	}
 	switch v := v.(type) {
 	case *ssa.Parameter:
-		for j, p := range a.fn.Params {
-			if p == v {
-				return j, false
-			}
+		if j := slices.Index(a.fn.Params, v); j >= 0 {
+			return j, false
 		}
 	case *ssa.ChangeType:
 		return a.passThrough(v.X, depth+1)
@@ -455,10 +454,8 @@ func (a *analysis) paramCondAt(b *ssa.BasicBlock) (summary.ParamCond, bool) {
 		if !ok {
 			continue
 		}
-		for i, q := range a.fn.Params {
-			if q == p {
-				return summary.ParamCond{Param: i, Val: c.val, Eq: c.eq, InRange: c.inRange, Lo: c.lo, Hi: c.hi}, true
-			}
+		if i := slices.Index(a.fn.Params, p); i >= 0 {
+			return summary.ParamCond{Param: i, Val: c.val, Eq: c.eq, InRange: c.inRange, Lo: c.lo, Hi: c.hi}, true
 		}
 	}
 	return summary.ParamCond{}, false
