@@ -60,7 +60,11 @@ func f(c bool) {
 	var a, b ssa.Value
 	for _, blk := range fn.Blocks {
 		for _, instr := range blk.Instrs {
-			if c, ok := instr.(*ssa.Call); ok && c.Call.StaticCallee() != nil && c.Call.StaticCallee().Name() == "get" {
+			c, ok := instr.(*ssa.Call)
+			if !ok {
+				continue
+			}
+			if callee := c.Call.StaticCallee(); callee != nil && callee.Name() == "get" {
 				if a == nil {
 					a = c
 				} else {
