@@ -50,6 +50,9 @@ func TestCredible(t *testing.T) {
 		{"as often unguarded as guarded: defensive checks", checked, summary.FieldUses{Guarded: 2, Unguarded: 2}, false},
 		{"never dereferenced guarded", checked, summary.FieldUses{Unguarded: 5}, false},
 		{"JSON always counts", decoded, summary.FieldUses{Unguarded: 5}, true},
+		{"mostly guarded, unguarded in a few functions", checked, summary.FieldUses{Guarded: 30, Unguarded: 5}, true},
+		{"mostly guarded, relied on in many functions: a lifecycle field", checked, summary.FieldUses{Guarded: 30, Unguarded: 6}, false},
+		{"JSON counts however relied on", decoded, summary.FieldUses{Guarded: 30, Unguarded: 6}, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,0 +1,113 @@
+package precision
+
+// A field the package dereferences unguarded in many functions is set for a
+// phase of its owner's life (a QUIC connection's quic state): the checks in
+// other functions are for the other phases, not evidence (summary.Credible).
+
+type quicState struct{ n int }
+
+type Conn struct{ quic *quicState }
+
+func (c *Conn) checked0() {
+	if c.quic != nil {
+		c.quic.n++
+	}
+}
+
+func (c *Conn) checked1() {
+	if c.quic != nil {
+		c.quic.n++
+	}
+}
+
+func (c *Conn) checked2() {
+	if c.quic != nil {
+		c.quic.n++
+	}
+}
+
+func (c *Conn) checked3() {
+	if c.quic != nil {
+		c.quic.n++
+	}
+}
+
+func (c *Conn) checked4() {
+	if c.quic != nil {
+		c.quic.n++
+	}
+}
+
+func (c *Conn) checked5() {
+	if c.quic != nil {
+		c.quic.n++
+	}
+}
+
+func (c *Conn) checked6() {
+	if c.quic != nil {
+		c.quic.n++
+	}
+}
+
+func (c *Conn) quicOnly0() int { return c.quic.n + 0 }
+
+func (c *Conn) quicOnly1() int { return c.quic.n + 1 }
+
+func (c *Conn) quicOnly2() int { return c.quic.n + 2 }
+
+func (c *Conn) quicOnly3() int { return c.quic.n + 3 }
+
+func (c *Conn) quicOnly4() int { return c.quic.n + 4 }
+
+func (c *Conn) quicOnly5() int { return c.quic.n + 5 }
+
+// Few unguarded uses against many checks: the evidence stands.
+
+type Stream struct{ buf *quicState }
+
+func (s *Stream) checked0() {
+	if s.buf != nil {
+		s.buf.n++
+	}
+}
+
+func (s *Stream) checked1() {
+	if s.buf != nil {
+		s.buf.n++
+	}
+}
+
+func (s *Stream) checked2() {
+	if s.buf != nil {
+		s.buf.n++
+	}
+}
+
+func (s *Stream) checked3() {
+	if s.buf != nil {
+		s.buf.n++
+	}
+}
+
+func (s *Stream) checked4() {
+	if s.buf != nil {
+		s.buf.n++
+	}
+}
+
+func (s *Stream) checked5() {
+	if s.buf != nil {
+		s.buf.n++
+	}
+}
+
+func (s *Stream) unchecked0() int { return s.buf.n + 0 } // want `nil dereference: s.buf may be nil here \(field buf checked for nil at lifecycle.go:\d+\)`
+
+func (s *Stream) unchecked1() int { return s.buf.n + 1 } // want `nil dereference: s.buf may be nil here \(field buf checked for nil at lifecycle.go:\d+\)`
+
+func (s *Stream) unchecked2() int { return s.buf.n + 2 } // want `nil dereference: s.buf may be nil here \(field buf checked for nil at lifecycle.go:\d+\)`
+
+func (s *Stream) unchecked3() int { return s.buf.n + 3 } // want `nil dereference: s.buf may be nil here \(field buf checked for nil at lifecycle.go:\d+\)`
+
+func (s *Stream) unchecked4() int { return s.buf.n + 4 } // want `nil dereference: s.buf may be nil here \(field buf checked for nil at lifecycle.go:\d+\)`
