@@ -346,6 +346,9 @@ func (a *analysis) callResult(call *ssa.Call, i int) nilstate.State {
 			// `v, _ := parse("literal")`: the author knows the input.
 			return nilstate.UnknownState
 		}
+		if r.Kind == summary.ResultNilIfNotOK && assertsToInterface(call, i) && companionDiscarded(call, r.Kind) {
+			return nilstate.UnknownState // `m, _ := reflect.TypeAssert[Marshaler](v)`, as `m, _ := p.(Marshaler)`
+		}
 		return nilstate.MaybeNilBecause(r.Ev)
 	case summary.ResultNilIfParamNil:
 		// Nil in, nil out: evidence only if the argument may be nil.
@@ -360,6 +363,25 @@ func (a *analysis) callResult(call *ssa.Call, i int) nilstate.State {
 		}
 	}
 	return nilstate.UnknownState
+}
+
+// assertsToInterface reports whether result i of a generic call is its
+// type parameter instantiated to an interface: a type assertion by
+// another name (reflect.TypeAssert[T]). With the ok thrown away the author
+// knows the value implements T, as with `v, _ := p.(I)` (extractIntrinsic):
+// the type was checked through reflection or chosen by a switch that the
+// analysis does not follow (triage P-blank-ok: encoding/gob, encoding/json).
+func assertsToInterface(call *ssa.Call, i int) bool {
+	callee := call.Common().StaticCallee()
+	if callee == nil || len(callee.TypeArgs()) == 0 {
+		return false
+	}
+	generic, inst := origin(callee).Signature.Results(), callee.Signature.Results()
+	if i >= generic.Len() || i >= inst.Len() {
+		return false
+	}
+	_, isParam := generic.At(i).Type().(*types.TypeParam)
+	return isParam && types.IsInterface(inst.At(i).Type())
 }
 
 // constArgsExclude reports whether the call's constant arguments

@@ -325,7 +325,7 @@ type unpacker interface{ Unpack() any }
 
 func unpackError(l unpacker) string {
 	err, _ := l.Unpack().(error) // not a parameter: the value may hold anything
-	return err.Error() // want `nil interface method call: err may be nil here \(type assertion may fail at sources.go:\d+\)`
+	return err.Error()           // want `nil interface method call: err may be nil here \(type assertion may fail at sources.go:\d+\)`
 }
 
 // MustConn returns c only when err is nil: passing a parameter through
@@ -364,4 +364,25 @@ func namedErrWrongCheck(a, b string) (addr string, err error) {
 		return "", err2
 	}
 	return c1.Addr + c2.Addr, err // want `nil dereference: c1 may be nil here \(dial returns nil with an error at sources.go:\d+\)`
+}
+
+// As is a type assertion by another name (as reflect.TypeAssert[T]).
+func As[T any](v any) (T, bool) { // want As:"nilsentry\\(r0=nil-if-not-ok\\)"
+	t, ok := v.(T)
+	return t, ok
+}
+
+func genericAssertBlank(v any) string {
+	it, _ := As[interface{ String() string }](v) // the blank says v implements it, as in typeAssertBlank
+	return it.String()
+}
+
+func genericAssertBlankPointer(v any) string {
+	it, _ := As[*Item](v)
+	return it.Name // want `nil dereference: it may be nil here \(As returns nil with false at sources.go:\d+\)`
+}
+
+func genericAssertOkUnused(v any) (string, bool) {
+	it, ok := As[interface{ String() string }](v)
+	return it.String(), ok // want `nil interface method call: it may be nil here \(As returns nil with false at sources.go:\d+\)`
 }
