@@ -178,6 +178,8 @@ type analysis struct {
 	judged     map[*nilstate.Evidence]types.Object // field and imported-result evidence in use, by identity
 
 	inTest  bool                 // fn is declared in a _test.go file
+	at      ssa.Instruction      // the instruction (or branch) whose effect is being applied, for holders
+	atIndex int                  // its index in its block
 	in, out []facts              // per block; nil means not (yet) reached
 	live    []map[ssa.Value]bool // per block, values live on entry (live.go)
 	free    []facts              // maps to reuse (see clone)

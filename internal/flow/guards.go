@@ -25,6 +25,8 @@ func (a *analysis) refineEdge(st facts, p, s *ssa.BasicBlock) bool {
 	if !ok || p.Succs[0] == p.Succs[1] {
 		return true
 	}
+	a.at, a.atIndex = ifInstr, len(p.Instrs)-1
+	defer func() { a.at = nil }()
 	if !a.refine(st, ifInstr.Cond, s == p.Succs[0]) {
 		return false
 	}

@@ -242,12 +242,44 @@ func (a *analysis) holders(st facts, v ssa.Value, prev *nilstate.Evidence) {
 			}
 		case *ssa.FieldAddr:
 			p := pathKey{a.ident(addr.X), addr.Field}
-			if cur, ok := st[p]; ok && prev != nil && cur.Kind.MayBeNil() && cur.Ev == prev {
+			cur, ok := st[p]
+			if ok && prev != nil && cur.Kind.MayBeNil() && cur.Ev == prev ||
+				ok && prev == nil && cur.Kind == nilstate.Unknown && a.heldSince(store, addr.Field) {
 				st[p] = nilstate.NonNilState
 			}
 		}
 	}
 }
+
+// heldSince reports whether the field that store assigned still holds its
+// value at a.at: the store comes shortly before in the same block, and no
+// call and no store to a field of that index comes in between. It serves
+// values without evidence (a parameter), which give no evidence to
+// compare: `s.block = b; if b.Index != i {...}` leaves s.block non-nil
+// as well (triage P-callers-guard: go/ssa's sanity checker).
+func (a *analysis) heldSince(store *ssa.Store, field int) bool {
+	if a.at == nil || a.at.Block() != store.Block() {
+		return false
+	}
+	instrs := store.Block().Instrs
+	for i := a.atIndex - 1; i >= 0 && i >= a.atIndex-maxHeldScan; i-- {
+		switch instr := instrs[i].(type) {
+		case *ssa.Store:
+			if instr == store {
+				return true
+			}
+			if fa, ok := instr.Addr.(*ssa.FieldAddr); ok && fa.Field == field {
+				return false
+			}
+		case ssa.CallInstruction:
+			return false
+		}
+	}
+	return false
+}
+
+// maxHeldScan bounds heldSince's walk back over a block.
+const maxHeldScan = 32
 
 // storesTo counts the stores into the variable al by its own function.
 func storesTo(al *ssa.Alloc) int {

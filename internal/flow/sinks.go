@@ -15,7 +15,8 @@ import (
 // sinks (operations that panic on nil) plus the few instructions that
 // change facts: stores, allocations, calls and returns.
 func (a *analysis) transfer(st facts, b *ssa.BasicBlock) facts {
-	for _, instr := range b.Instrs {
+	for i, instr := range b.Instrs {
+		a.at, a.atIndex = instr, i
 		if v, ok := instr.(ssa.Value); ok && len(st) > 0 {
 			// A value defined again (in a loop) is a new value: facts
 			// about its previous incarnation no longer hold.
@@ -94,6 +95,7 @@ func (a *analysis) transfer(st facts, b *ssa.BasicBlock) facts {
 			}
 		}
 	}
+	a.at = nil
 	return st
 }
 

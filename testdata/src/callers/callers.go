@@ -151,3 +151,63 @@ func recordAll(ss []string) []string {
 	}
 	return out
 }
+
+// checker: every call of checkInstr comes after checkBlock stored a block
+// it dereferences (`s.block = b; b.Index`): the field holds b, which is
+// non-nil from there on (go/ssa's sanity checker).
+type Block struct {
+	Index int
+	Preds []*Block
+}
+
+type checker struct {
+	block  *Block
+	errors int
+}
+
+func (s *checker) errorf() { s.errors++ }
+
+func (s *checker) where() int {
+	if s.block != nil {
+		return s.block.Index
+	}
+	return -1
+}
+
+func (s *checker) first() bool { return s.block != nil && s.block.Index == 0 }
+func (s *checker) preds() bool { return s.block != nil && len(s.block.Preds) > 0 }
+
+func (s *checker) checkInstr() {
+	if len(s.block.Preds) > 1 {
+		s.errorf()
+	}
+}
+
+func (s *checker) checkBlock(b *Block, index int) {
+	s.block = b
+	if b.Index != index {
+		s.errorf()
+	}
+	s.checkInstr()
+}
+
+// checkLate reads the field after a call that might have changed it: the
+// field is not known to hold b any more.
+func (s *checker) checkLate() {
+	if len(s.block.Preds) > 2 { // want `nil dereference: s.block may be nil here`
+		s.errorf()
+	}
+}
+
+func (s *checker) checkBlockLate(b *Block) {
+	s.block = b
+	s.errorf()
+	_ = b.Index
+	s.checkLate()
+}
+
+func (s *checker) done() int {
+	n := s.errors
+	s.block = nil
+	return n
+}
