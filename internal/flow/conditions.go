@@ -296,10 +296,12 @@ func (a *analysis) excludes(p, s *ssa.BasicBlock, conds []condition) bool {
 // they bring only non-nil values, unknown if none may be nil. It works only on edges that test a tag tested elsewhere too.
 func (a *analysis) repeated(st facts, p, s *ssa.BasicBlock) {
 	c, ok := a.edgeCondition(p, s)
-	if !ok || a.condCount()[c.tag] < 2 {
+	if !ok || a.inJoinCheck {
 		return
 	}
-	if a.inJoinCheck {
+	flag, isPhi := c.tag.(*ssa.Phi)
+	once := a.condCount()[c.tag] < 2
+	if once && !(isPhi && isBool(flag.Type())) {
 		return
 	}
 	var phis []*ssa.Phi
@@ -321,6 +323,17 @@ func (a *analysis) repeated(st facts, p, s *ssa.BasicBlock) {
 		values = nil // too many to look for (all or none: the map's order is random)
 	}
 	if len(phis) == 0 && len(values) == 0 {
+		return
+	}
+	if once {
+		for _, k := range values {
+			if a.flagEntriesNonNil(k, flag, c) {
+				st[k] = nilstate.NonNilState
+				if v, ok := k.(ssa.Value); ok {
+					a.set(st, v, nilstate.NonNilState)
+				}
+			}
+		}
 		return
 	}
 	conds := a.conditionsAt(p, s, true)
@@ -396,6 +409,55 @@ func (a *analysis) joinedNonNil(k any, p *ssa.BasicBlock, conds []condition) boo
 		}
 	}
 	return false
+}
+
+// flagEntriesNonNil reports whether the test c of a bool φ (a flag set
+// on some paths: `ws, ok := w.(io.WriteSeeker); if ok { if err != nil { ok
+// = false } }; if !ok { return }`) leaves the SSA value k non-nil: every
+// entry of the φ's block that can bring a flag satisfying c brings k
+// non-nil, and at least one does. An entry is ruled out when its flag is
+// a constant that contradicts c, or a value c would contradict on every
+// path into that entry (ok is false on the `if ok` false edge).
+func (a *analysis) flagEntriesNonNil(k any, flag *ssa.Phi, c condition) bool {
+	a.inJoinCheck = true
+	defer func() { a.inJoinCheck = false }()
+	d := flag.Block()
+	some := false
+	for i, pred := range d.Preds {
+		switch e := flag.Edges[i].(type) {
+		case *ssa.Const:
+			if constCondition(c.tag, e).contradicts(c) {
+				continue
+			}
+		default:
+			if tag := a.tagKey(e, 0); tag != nil {
+				ec := c
+				ec.tag = tag
+				if a.excludes(pred, d, []condition{ec}) {
+					continue
+				}
+			}
+		}
+		out := a.out[pred.Index]
+		if out == nil {
+			continue
+		}
+		edge := a.clone(out)
+		feasible := a.refineEdge(edge, pred, d)
+		s, known := edge[k]
+		if !known {
+			s = a.absent(edge, k)
+		}
+		a.recycle(edge)
+		switch {
+		case !feasible:
+		case s.Kind == nilstate.NonNil:
+			some = true
+		default:
+			return false
+		}
+	}
+	return some
 }
 
 // maxPhiDepth bounds the φs nonNilUnder looks through.

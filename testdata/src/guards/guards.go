@@ -941,3 +941,48 @@ func defaultLevel() int { return level(6).Val }
 func badLevel() int {
 	return level(12).Val // want `nil dereference: level\(12\) may be nil here \(level returns nil at guards.go:\d+\)`
 }
+
+// A comma-ok flag cleared on a failure path and tested once: the flag is
+// a φ (ok, false, ok), and only the entry where ok held can pass the test
+// (archive/tar's sparseFileReader.WriteTo).
+type rewinder interface{ Seek(off int64) error }
+
+type named interface{ Name() string }
+
+func flagCleared(n named) int64 {
+	s, ok := n.(rewinder)
+	if ok {
+		if err := s.Seek(0); err != nil {
+			ok = false
+		}
+	}
+	if !ok {
+		return 0
+	}
+	s.Seek(1)
+	return 1
+}
+
+func flagForced(n named, force bool) int64 {
+	s, ok := n.(rewinder)
+	if force {
+		ok = true
+	}
+	if !ok {
+		return 0
+	}
+	s.Seek(1) // want `nil interface method call: s may be nil here \(type assertion may fail at guards.go:\d+\)`
+	return 1
+}
+
+func flagFromElsewhere(n named, other bool) int64 {
+	s, ok := n.(rewinder)
+	if ok {
+		ok = other
+	}
+	if !ok {
+		return 0
+	}
+	s.Seek(1)
+	return 1
+}
