@@ -13,6 +13,7 @@ import (
 	"go/token"
 	"go/types"
 	"strings"
+	"sync"
 
 	"github.com/nilsentry/nilsentry/internal/nilstate"
 	"github.com/nilsentry/nilsentry/internal/summary"
@@ -116,6 +117,7 @@ func Analyze(fn *ssa.Function, env Env) (res Result) {
 		return Result{Degraded: fmt.Sprintf("%d blocks exceed the budget of %d", len(fn.Blocks), maxBlocks), Summary: unknownSummary(fn)}
 	}
 	a := newAnalysis(fn, env)
+	defer a.release()
 	if msg := a.solve(); msg != "" {
 		return Result{Degraded: msg, Summary: unknownSummary(fn)}
 	}
@@ -138,12 +140,15 @@ type facts map[any]nilstate.State
 // replaces every block's maps each round, and reusing them keeps the
 // garbage (and the heap the collector lets grow) small.
 func (a *analysis) clone(f facts) facts {
-	n := len(a.free)
-	if n == 0 {
+	var c facts
+	if n := len(a.free); n > 0 {
+		c = a.free[n-1]
+		a.free = a.free[:n-1]
+	} else if m := spare.get(); m != nil {
+		c = m
+	} else {
 		return f.clone()
 	}
-	c := a.free[n-1]
-	a.free = a.free[:n-1]
 	for k, v := range f {
 		c[k] = v
 	}
@@ -156,6 +161,62 @@ func (a *analysis) recycle(f facts) {
 		clear(f)
 		a.free = append(a.free, f)
 	}
+}
+
+// The maps of analyses that are done are kept for the next ones: most
+// functions are small, and without reuse each would allocate its maps
+// anew and grow them, garbage that pushes the heap past what the SSA
+// itself needs (peak RSS under go vet).
+var (
+	spare      mapPool[facts, any, nilstate.State]
+	spareKeys  mapPool[map[ssa.Value]any, ssa.Value, any]
+	spareReps  mapPool[map[any]ssa.Value, any, ssa.Value]
+	spareLoads mapPool[map[ssa.Value]pathKey, ssa.Value, pathKey]
+	spareIntr  mapPool[map[ssa.Value]nilstate.State, ssa.Value, nilstate.State]
+)
+
+// mapPool is a sync.Pool of maps of one type.
+type mapPool[M ~map[K]V, K comparable, V any] struct{ p sync.Pool }
+
+// get returns a spare empty map, or nil if there is none.
+func (p *mapPool[M, K, V]) get() M {
+	m, _ := p.p.Get().(M)
+	return m
+}
+
+// getOrMake returns a spare empty map or a new one.
+func (p *mapPool[M, K, V]) getOrMake() M {
+	if m := p.get(); m != nil {
+		return m
+	}
+	return make(M)
+}
+
+// put keeps m unless it is big: clearing and filling a map costs what its
+// capacity is, and a huge function's maps would burden small ones.
+func (p *mapPool[M, K, V]) put(m M) {
+	if m != nil && len(m) <= maxSpareLen {
+		clear(m)
+		p.p.Put(m)
+	}
+}
+
+const maxSpareLen = 1024
+
+// release hands the analysis's maps to the pools once nothing reads them.
+func (a *analysis) release() {
+	for _, fs := range [][]facts{a.in, a.out} {
+		for i, f := range fs {
+			spare.put(f)
+			fs[i] = nil
+		}
+	}
+	a.free = nil
+	spareKeys.put(a.keys)
+	spareReps.put(a.reps)
+	spareLoads.put(a.loads)
+	spareIntr.put(a.intrinsics)
+	a.keys, a.reps, a.loads, a.intrinsics = nil, nil, nil, nil
 }
 
 func (f facts) clone() facts {
@@ -212,10 +273,10 @@ func newAnalysis(fn *ssa.Function, env Env) *analysis {
 	return &analysis{
 		fn:         fn,
 		env:        env,
-		keys:       make(map[ssa.Value]any),
-		loads:      make(map[ssa.Value]pathKey),
-		reps:       make(map[any]ssa.Value),
-		intrinsics: make(map[ssa.Value]nilstate.State),
+		keys:       spareKeys.getOrMake(),
+		loads:      spareLoads.getOrMake(),
+		reps:       spareReps.getOrMake(),
+		intrinsics: spareIntr.getOrMake(),
 		judged:     make(map[*nilstate.Evidence]types.Object),
 		in:         make([]facts, len(fn.Blocks)),
 		out:        make([]facts, len(fn.Blocks)),
@@ -362,15 +423,18 @@ func (a *analysis) final() {
 		if a.in[b.Index] == nil {
 			continue
 		}
-		out := a.transfer(a.in[b.Index].clone(), b)
+		out := a.transfer(a.clone(a.in[b.Index]), b)
 		if out == nil {
 			continue
 		}
 		// Edges out of b can report a dereference that a later nil check
 		// contradicts (deref-before-check).
 		for _, s := range b.Succs {
-			a.refineEdge(out.clone(), b, s)
+			edge := a.clone(out)
+			a.refineEdge(edge, b, s)
+			a.recycle(edge)
 		}
+		// out stays: returns keep their facts for the summary (recordReturn).
 	}
 }
 
