@@ -202,7 +202,12 @@ func isComparison(op token.Token) bool {
 // Each block's pair is computed once (a.blockConds).
 func (a *analysis) edgeCondition(p, s *ssa.BasicBlock) (condition, bool) {
 	if a.blockConds == nil {
-		a.blockConds = make([]blockCond, len(a.fn.Blocks))
+		n := len(a.fn.Blocks)
+		if c, ok := spareConds.Get().(*[]blockCond); ok && cap(*c) >= n {
+			a.blockConds = (*c)[:n] // cleared by release
+		} else {
+			a.blockConds = make([]blockCond, n)
+		}
 	}
 	bc := &a.blockConds[p.Index]
 	if !bc.done {

@@ -49,7 +49,7 @@ const (
 	// analysis. Giant generated state machines (a VM's dispatch loop)
 	// reach it; ordinary functions stay far below.
 	maxStored = 1_000_000
-	maxFree   = 32 // recycled maps kept per function
+	maxFree   = 128 // recycled maps kept per function
 )
 
 // Finding is one sink that a nil may reach.
@@ -69,6 +69,28 @@ type Finding struct {
 	// had on entry: callers that all pass it non-nil make the finding
 	// moot (see entry.go).
 	Entry *EntryPath
+
+	// derefBy, when set, is the callee that dereferences the argument
+	// (derefParam, -1 for the receiver): Detail is built from it only for
+	// a finding, not at every call.
+	derefBy    *ssa.Function
+	derefParam int
+}
+
+// withDetail fills Detail from derefBy.
+func (f Finding) withDetail() Finding {
+	if f.derefBy == nil {
+		return f
+	}
+	name := displayName(f.derefBy)
+	if f.derefParam < 0 {
+		f.Detail = name + " dereferences its receiver"
+	} else {
+		// Params is empty for functions of other packages: use the signature.
+		f.Detail = name + " dereferences parameter " + f.derefBy.Signature.Params().At(f.derefParam).Name()
+	}
+	f.derefBy = nil
+	return f
 }
 
 // Shape says which kind of expression performs a sink, so the reporter
@@ -173,6 +195,9 @@ var (
 	spareReps  mapPool[map[any]ssa.Value, any, ssa.Value]
 	spareLoads mapPool[map[ssa.Value]pathKey, ssa.Value, pathKey]
 	spareIntr  mapPool[map[ssa.Value]nilstate.State, ssa.Value, nilstate.State]
+	spareLive  mapPool[map[ssa.Value]bool, ssa.Value, bool]
+	spareDeref mapPool[map[token.Pos]Finding, token.Pos, Finding]
+	spareConds sync.Pool // *[]blockCond
 )
 
 // mapPool is a sync.Pool of maps of one type.
@@ -212,6 +237,16 @@ func (a *analysis) release() {
 		}
 	}
 	a.free = nil
+	for i, l := range a.live {
+		spareLive.put(l)
+		a.live[i] = nil
+	}
+	spareDeref.put(a.derefSites)
+	if bc := a.blockConds; bc != nil {
+		clear(bc)
+		spareConds.Put(&bc)
+	}
+	a.derefSites, a.blockConds = nil, nil
 	spareKeys.put(a.keys)
 	spareReps.put(a.reps)
 	spareLoads.put(a.loads)
@@ -416,7 +451,7 @@ func sameFacts(x, y facts) bool {
 func (a *analysis) final() {
 	a.reporting = true
 	a.reported = make(map[token.Pos]bool)
-	a.derefSites = make(map[token.Pos]Finding)
+	a.derefSites = spareDeref.getOrMake()
 	a.paramDeref = make(map[*ssa.Parameter]nilstate.Step)
 	a.uses = make(map[types.Object]summary.FieldUses)
 	for _, b := range reversePostorder(a.fn) {

@@ -21,7 +21,7 @@ func liveIn(fn *ssa.Function) []map[ssa.Value]bool {
 			return
 		}
 		if live[b.Index] == nil {
-			live[b.Index] = make(map[ssa.Value]bool)
+			live[b.Index] = spareLive.getOrMake()
 		}
 		if live[b.Index][v] {
 			return
@@ -111,7 +111,7 @@ func prunable(k any) ssa.Value {
 	case tupleKey:
 		return prunable(k.tuple)
 	case pathKey:
-		return prunable(root(k))
+		return prunable(root(k.base)) // not root(k): boxing k would allocate
 	case ssa.Instruction:
 		if v, ok := k.(ssa.Value); ok {
 			return v

@@ -132,6 +132,7 @@ func (a *analysis) sink(st facts, instr ssa.Instruction, v ssa.Value, f Finding)
 		f.Pos = instr.Pos()
 	}
 	if a.reporting {
+		f = f.withDetail()
 		switch {
 		case s.Kind.MayBeNil():
 			f.State = s
@@ -232,20 +233,15 @@ func (a *analysis) call(st facts, instr ssa.Instruction, c *ssa.CallCommon) {
 		if i >= len(sum.Params) || sum.Params[i].Kind != summary.ParamDerefs {
 			continue
 		}
-		name := displayName(callee)
 		if isMethod && i == 0 {
-			sink(arg, Finding{Category: "nil-receiver", Shape: ShapeCall,
-				Detail: name + " dereferences its receiver"})
+			sink(arg, Finding{Category: "nil-receiver", Shape: ShapeCall, derefBy: callee, derefParam: -1})
 			continue
 		}
 		argIndex := i
 		if isMethod {
 			argIndex--
 		}
-		// Params is empty for functions of other packages: use the signature.
-		pname := callee.Signature.Params().At(argIndex).Name()
-		sink(arg, Finding{Category: "nil-argument", Shape: ShapeCallArg, Arg: argIndex,
-			Detail: fmt.Sprintf("%s dereferences parameter %s", name, pname)})
+		sink(arg, Finding{Category: "nil-argument", Shape: ShapeCallArg, Arg: argIndex, derefBy: callee, derefParam: argIndex})
 	}
 }
 
