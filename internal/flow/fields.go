@@ -53,7 +53,7 @@ func FieldEvidence(fns []*ssa.Function, where func(token.Pos) string) map[*types
 				case *ssa.BinOp:
 					if x, ok := nilComparand(instr); ok {
 						if load, ok := x.(*ssa.UnOp); ok && load.Op == token.MUL {
-							if fa, ok := load.X.(*ssa.FieldAddr); ok {
+							if fa, ok := load.X.(*ssa.FieldAddr); ok && !defaulting(instr, fa) {
 								add(fieldOf(fa), instr.Pos(), "checked for nil")
 							}
 						}
@@ -77,6 +77,67 @@ func FieldEvidence(fns []*ssa.Function, where func(token.Pos) string) map[*types
 	}
 	return out
 }
+
+// defaulting reports whether the nil check cmp of the field fa only
+// fills in a default: on every path from its nil branch the function
+// stores a non-nil value into that same field or leaves (returns or
+// panics) before it gets past the branch (`if resp.Body == nil { if n > 0
+// { return err }; resp.Body = NoBody }`). Such a check says the field is
+// set from here on, not that it may be nil where it is read (triage
+// P-fresh-literal and P-init-method: net/http's Response.Body, asmdecl's
+// arch.sizes).
+func defaulting(cmp *ssa.BinOp, fa *ssa.FieldAddr) bool {
+	refs := cmp.Referrers()
+	if refs == nil || len(*refs) != 1 {
+		return false
+	}
+	br, ok := (*refs)[0].(*ssa.If)
+	if !ok {
+		return false
+	}
+	nilBranch := br.Block().Succs[0]
+	if cmp.Op == token.NEQ {
+		nilBranch = br.Block().Succs[1]
+	}
+	if len(nilBranch.Preds) != 1 {
+		return false
+	}
+	budget := maxDefaultingBlocks
+	stores := false // a check whose nil branch only returns or panics is not a default
+	seen := make(map[*ssa.BasicBlock]bool)
+	var fills func(b *ssa.BasicBlock) bool
+	fills = func(b *ssa.BasicBlock) bool {
+		if seen[b] {
+			return true // a loop inside the branch: its other paths decide
+		}
+		if budget--; budget < 0 {
+			return false
+		}
+		seen[b] = true
+		for _, instr := range b.Instrs {
+			if st, ok := instr.(*ssa.Store); ok {
+				if to, ok := st.Addr.(*ssa.FieldAddr); ok && to.X == fa.X && to.Field == fa.Field {
+					stores = true
+					return !isNilConst(st.Val)
+				}
+			}
+		}
+		switch b.Instrs[len(b.Instrs)-1].(type) {
+		case *ssa.Return, *ssa.Panic:
+			return true
+		}
+		for _, s := range b.Succs {
+			if !nilBranch.Dominates(s) || !fills(s) {
+				return false
+			}
+		}
+		return len(b.Succs) > 0
+	}
+	return fills(nilBranch) && stores
+}
+
+// maxDefaultingBlocks bounds the nil branch defaulting looks at.
+const maxDefaultingBlocks = 16
 
 // unsetFields returns the nilable fields of a fresh struct that the
 // function never stores, if the struct leaves the function only by being

@@ -111,3 +111,44 @@ func (s *Stream) unchecked2() int { return s.buf.n + 2 } // want `nil dereferenc
 func (s *Stream) unchecked3() int { return s.buf.n + 3 } // want `nil dereference: s.buf may be nil here \(field buf checked for nil at lifecycle.go:\d+\)`
 
 func (s *Stream) unchecked4() int { return s.buf.n + 4 } // want `nil dereference: s.buf may be nil here \(field buf checked for nil at lifecycle.go:\d+\)`
+
+// A check that fills in a default (or gives up) is not evidence that the
+// field may be nil elsewhere: after it the field is set (net/http's
+// `if resp.Body == nil { ...; resp.Body = NoBody }`).
+type Response struct{ Body *quicState }
+
+func (r *Response) normalize(strict bool) error {
+	if r.Body == nil {
+		if strict {
+			return errEmpty
+		}
+		r.Body = &quicState{}
+	}
+	return nil
+}
+
+var errEmpty error
+
+func (r *Response) size() int  { return r.Body.n }
+func (r *Response) empty() bool { return r.Body.n == 0 }
+
+// A check with work on both branches is evidence as before.
+type Request struct{ Body *quicState } // want Body:"nilable\\(field Body checked for nil at lifecycle.go:\\d+\\)"
+
+func (r *Request) size() int {
+	if r.Body == nil {
+		return 0
+	}
+	return r.Body.n
+}
+
+func (r *Request) sizeOr(d int) int {
+	if r.Body != nil {
+		return r.Body.n
+	}
+	return d
+}
+
+func (r *Request) first() int {
+	return r.Body.n // want `nil dereference: r.Body may be nil here \(field Body checked for nil at lifecycle.go:\d+\)`
+}
