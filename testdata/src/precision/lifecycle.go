@@ -129,7 +129,7 @@ func (r *Response) normalize(strict bool) error {
 
 var errEmpty error
 
-func (r *Response) size() int  { return r.Body.n }
+func (r *Response) size() int   { return r.Body.n }
 func (r *Response) empty() bool { return r.Body.n == 0 }
 
 // A check with work on both branches is evidence as before.
