@@ -387,17 +387,10 @@ func (a *analysis) joinedNonNil(k any, p *ssa.BasicBlock, conds []condition) boo
 		some := false // an entry that the conditions allow brings a non-nil k
 		ok := true
 		for _, pred := range d.Preds {
-			out := a.out[pred.Index]
-			if out == nil {
+			s, reached, feasible := a.entryState(k, pred, d)
+			if !reached {
 				continue
 			}
-			edge := a.clone(out)
-			feasible := a.refineEdge(edge, pred, d)
-			s, known := edge[k]
-			if !known {
-				s = a.absent(edge, k)
-			}
-			a.recycle(edge)
 			switch {
 			case !feasible:
 			case s.Kind == nilstate.NonNil:
@@ -443,17 +436,10 @@ func (a *analysis) flagEntriesNonNil(k any, flag *ssa.Phi, c condition) bool {
 				}
 			}
 		}
-		out := a.out[pred.Index]
-		if out == nil {
+		s, reached, feasible := a.entryState(k, pred, d)
+		if !reached {
 			continue
 		}
-		edge := a.clone(out)
-		feasible := a.refineEdge(edge, pred, d)
-		s, known := edge[k]
-		if !known {
-			s = a.absent(edge, k)
-		}
-		a.recycle(edge)
 		switch {
 		case !feasible:
 		case s.Kind == nilstate.NonNil:
@@ -463,6 +449,24 @@ func (a *analysis) flagEntriesNonNil(k any, flag *ssa.Phi, c condition) bool {
 		}
 	}
 	return some
+}
+
+// entryState is k's state on the edge pred -> d: pred's exit refined for
+// the edge, which may prove it infeasible. reached is false while the
+// fixed point has not reached pred.
+func (a *analysis) entryState(k any, pred, d *ssa.BasicBlock) (s nilstate.State, reached, feasible bool) {
+	out := a.out[pred.Index]
+	if out == nil {
+		return nilstate.State{}, false, false
+	}
+	edge := a.clone(out)
+	feasible = a.refineEdge(edge, pred, d)
+	s, known := edge[k]
+	if !known {
+		s = a.absent(edge, k)
+	}
+	a.recycle(edge)
+	return s, true, feasible
 }
 
 // maxPhiDepth bounds the φs nonNilUnder looks through.
