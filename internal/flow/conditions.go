@@ -387,12 +387,9 @@ func (a *analysis) joinedNonNil(k any, p *ssa.BasicBlock, conds []condition) boo
 		some := false // an entry that the conditions allow brings a non-nil k
 		ok := true
 		for _, pred := range d.Preds {
-			s, reached, feasible := a.entryState(k, pred, d)
-			if !reached {
-				continue
-			}
+			s, taken := a.entryState(k, pred, d)
 			switch {
-			case !feasible:
+			case !taken:
 			case s.Kind == nilstate.NonNil:
 				some = true
 			case s.Kind.MayBeNil() && !a.excludes(pred, d, conds):
@@ -436,12 +433,9 @@ func (a *analysis) flagEntriesNonNil(k any, flag *ssa.Phi, c condition) bool {
 				}
 			}
 		}
-		s, reached, feasible := a.entryState(k, pred, d)
-		if !reached {
-			continue
-		}
+		s, taken := a.entryState(k, pred, d)
 		switch {
-		case !feasible:
+		case !taken:
 		case s.Kind == nilstate.NonNil:
 			some = true
 		default:
@@ -452,21 +446,21 @@ func (a *analysis) flagEntriesNonNil(k any, flag *ssa.Phi, c condition) bool {
 }
 
 // entryState is k's state on the edge pred -> d: pred's exit refined for
-// the edge, which may prove it infeasible. reached is false while the
-// fixed point has not reached pred.
-func (a *analysis) entryState(k any, pred, d *ssa.BasicBlock) (s nilstate.State, reached, feasible bool) {
+// the edge. taken is false if the edge cannot be taken: the fixed point
+// has not reached pred yet, or the refinement proves it infeasible.
+func (a *analysis) entryState(k any, pred, d *ssa.BasicBlock) (s nilstate.State, taken bool) {
 	out := a.out[pred.Index]
 	if out == nil {
-		return nilstate.State{}, false, false
+		return nilstate.State{}, false
 	}
 	edge := a.clone(out)
-	feasible = a.refineEdge(edge, pred, d)
+	taken = a.refineEdge(edge, pred, d)
 	s, known := edge[k]
 	if !known {
 		s = a.absent(edge, k)
 	}
 	a.recycle(edge)
-	return s, true, feasible
+	return s, taken
 }
 
 // maxPhiDepth bounds the φs nonNilUnder looks through.

@@ -25,13 +25,13 @@ func (a *analysis) refineEdge(st facts, p, s *ssa.BasicBlock) bool {
 	if !ok || p.Succs[0] == p.Succs[1] {
 		return true
 	}
-	a.at, a.atIndex = ifInstr, len(p.Instrs)-1
-	defer func() { a.at = nil }()
-	if !a.refine(st, ifInstr.Cond, s == p.Succs[0]) {
-		return false
+	a.at, a.atIndex = ifInstr, len(p.Instrs)-1 // for holders (heldSince); reset below
+	feasible := a.refine(st, ifInstr.Cond, s == p.Succs[0])
+	if feasible {
+		a.repeated(st, p, s)
 	}
-	a.repeated(st, p, s)
-	return true
+	a.at = nil
+	return feasible
 }
 
 // refine assumes cond == branch.
