@@ -15,13 +15,13 @@ import (
 var testdata, _ = filepath.Abs(filepath.Join("..", "testdata"))
 
 func TestAnalyzer(t *testing.T) {
-	analysistest.Run(t, testdata, analyzer.Analyzer, "basic", "closures", "sinks", "sources", "guards", "typednil", "precision", "suppress", "recursion", "callers")
+	analysistest.Run(t, testdata, analyzer.Analyzer, "basic", "closures", "sinks", "sources", "guards", "typednil", "precision", "suppress", "recursion", "callers", "testfiles")
 }
 
 // TestCrossPackage runs with facts: summaries and field evidence of
 // package store reach package api.
 func TestCrossPackage(t *testing.T) {
-	analysistest.Run(t, testdata, analyzer.Analyzer, "xpkg/store", "xpkg/admin", "xpkg/api")
+	analysistest.Run(t, testdata, analyzer.Analyzer, "xpkg/store", "xpkg/admin", "xpkg/api", "xpkg/roster")
 }
 
 // TestSettings checks the flags that select what is reported.

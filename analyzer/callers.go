@@ -4,6 +4,7 @@ import (
 	"go/types"
 
 	"github.com/nilsentry/nilsentry/internal/flow"
+	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ssa"
 )
 
@@ -18,7 +19,9 @@ type callers struct {
 	nonNil    map[*ssa.Function]map[string]int // calls passing each entry path non-nil
 }
 
-func newCallers(info *types.Info, fns []*ssa.Function, results map[*ssa.Function]flow.Result) *callers {
+// newCallers counts the calls in fns, the package's code (packageCode):
+// a test that calls a function does not make its contract.
+func newCallers(pass *analysis.Pass, fns []*ssa.Function, results map[*ssa.Function]flow.Result) *callers {
 	c := &callers{
 		calls:     make(map[*ssa.Function]int),
 		escaped:   make(map[types.Object]bool),
@@ -54,8 +57,9 @@ func newCallers(info *types.Info, fns []*ssa.Function, results map[*ssa.Function
 			}
 		}
 	}
-	for _, tv := range info.Types {
-		if !tv.IsType() {
+	tests := testsOnly(pass)
+	for expr, tv := range pass.TypesInfo.Types {
+		if !tv.IsType() || !tests && isTestFile(pass, expr.Pos()) {
 			continue
 		}
 		if it, ok := tv.Type.Underlying().(*types.Interface); ok {

@@ -1,11 +1,14 @@
 package analyzer
 
 import (
+	"go/ast"
 	"go/token"
 	"go/types"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/nilsentry/nilsentry/internal/flow"
 	"github.com/nilsentry/nilsentry/internal/nilstate"
@@ -23,7 +26,8 @@ const maxSCCRounds = 4
 func run(pass *analysis.Pass) (any, error) {
 	ssainput := pass.ResultOf[buildssa.Analyzer].(*buildssa.SSA)
 	env := &env{pass: pass, local: make(map[*ssa.Function]*summary.Summary)}
-	env.fields = flow.FieldEvidence(ssainput.SrcFuncs, env.Where)
+	code := packageCode(pass, ssainput.SrcFuncs)
+	env.fields = flow.FieldEvidence(code, env.Where)
 	rep := report.New(pass, report.Filter{Generated: settings.Generated, Tests: settings.Tests})
 
 	results := make(map[*ssa.Function]flow.Result, len(ssainput.SrcFuncs))
@@ -42,7 +46,7 @@ func run(pass *analysis.Pass) (any, error) {
 
 	var findings []flow.Finding
 	uses := make(map[types.Object]summary.FieldUses)
-	callers := newCallers(pass.TypesInfo, ssainput.SrcFuncs, results)
+	callers := newCallers(pass, code, results)
 	for _, fn := range ssainput.SrcFuncs {
 		res := results[fn]
 		if res.Degraded != "" && settings.Degraded {
@@ -53,7 +57,9 @@ func run(pass *analysis.Pass) (any, error) {
 				findings = append(findings, f)
 			}
 		}
-		for f, u := range res.Uses {
+	}
+	for _, fn := range code {
+		for f, u := range results[fn].Uses {
 			uses[f] = uses[f].Add(u)
 		}
 	}
@@ -95,6 +101,32 @@ func run(pass *analysis.Pass) (any, error) {
 		rep.Flush()
 	}
 	return nil, nil
+}
+
+// packageCode returns the functions whose use of fields, results and
+// callees stands for the package: those outside _test.go files, or all
+// of them in a package made only of test files (an external test). What
+// tests do is not evidence about the package's code, and the drivers
+// differ in whether they load tests (go vet always does, in the variant
+// "p [p.test]", while importers see facts from "p"): so field evidence,
+// use counts, callers and foreign evidence come from non-test files, and
+// loading tests never changes a finding outside them.
+func packageCode(pass *analysis.Pass, fns []*ssa.Function) []*ssa.Function {
+	if testsOnly(pass) {
+		return fns
+	}
+	return slices.DeleteFunc(slices.Clone(fns), func(fn *ssa.Function) bool { return isTestFile(pass, fn.Pos()) })
+}
+
+// testsOnly reports whether every file of the package is a test file.
+func testsOnly(pass *analysis.Pass) bool {
+	return !slices.ContainsFunc(pass.Files, func(f *ast.File) bool { return !isTestFile(pass, f.Pos()) })
+}
+
+// isTestFile reports whether pos lies in a _test.go file.
+func isTestFile(pass *analysis.Pass, pos token.Pos) bool {
+	f := pass.Fset.File(pos)
+	return f != nil && strings.HasSuffix(f.Name(), "_test.go")
 }
 
 // reanalyzeLiterals analyzes again the function literals that capture a
@@ -244,6 +276,15 @@ func (e *env) importedForeign() []summary.ForeignField {
 	for _, imp := range e.pass.Pkg.Imports() {
 		direct[imp] = true
 	}
+	// Imports of test files alone do not count (see packageCode).
+	if !testsOnly(e.pass) {
+		code := nonTestImports(e.pass)
+		for imp := range direct {
+			if !code[imp.Path()] {
+				delete(direct, imp)
+			}
+		}
+	}
 	seen := make(map[[3]string]bool)
 	e.foreignList = []summary.ForeignField{}
 	for _, pf := range e.pass.AllPackageFacts() {
@@ -263,6 +304,22 @@ func (e *env) importedForeign() []summary.ForeignField {
 		return a.Pkg+"\x00"+a.Path+"\x00"+a.From < b.Pkg+"\x00"+b.Path+"\x00"+b.From
 	})
 	return e.foreignList
+}
+
+// nonTestImports returns the import paths of the package's non-test files.
+func nonTestImports(pass *analysis.Pass) map[string]bool {
+	paths := make(map[string]bool)
+	for _, f := range pass.Files {
+		if isTestFile(pass, f.Pos()) {
+			continue
+		}
+		for _, spec := range f.Imports {
+			if p, err := strconv.Unquote(spec.Path.Value); err == nil {
+				paths[p] = true
+			}
+		}
+	}
+	return paths
 }
 
 // foreignFacts returns what other packages found about another package's
