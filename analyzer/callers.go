@@ -19,9 +19,9 @@ type callers struct {
 	nonNil    map[*ssa.Function]map[string]int // calls passing each entry path non-nil
 }
 
-// newCallers counts the calls in fns, the package's code (packageCode):
-// a test that calls a function does not make its contract.
-func newCallers(pass *analysis.Pass, fns []*ssa.Function, results map[*ssa.Function]flow.Result) *callers {
+// newCallers counts the calls in fns; tests says whether the methods of
+// interfaces declared in test files count as called through them.
+func newCallers(pass *analysis.Pass, fns []*ssa.Function, results map[*ssa.Function]flow.Result, tests bool) *callers {
 	c := &callers{
 		calls:     make(map[*ssa.Function]int),
 		escaped:   make(map[types.Object]bool),
@@ -57,7 +57,6 @@ func newCallers(pass *analysis.Pass, fns []*ssa.Function, results map[*ssa.Funct
 			}
 		}
 	}
-	tests := testsOnly(pass)
 	for expr, tv := range pass.TypesInfo.Types {
 		if !tv.IsType() || !tests && isTestFile(pass, expr.Pos()) {
 			continue

@@ -26,8 +26,8 @@ const maxSCCRounds = 4
 func run(pass *analysis.Pass) (any, error) {
 	ssainput := pass.ResultOf[buildssa.Analyzer].(*buildssa.SSA)
 	env := &env{pass: pass, local: make(map[*ssa.Function]*summary.Summary)}
-	code := packageCode(pass, ssainput.SrcFuncs)
-	env.fields = flow.FieldEvidence(code, env.Where)
+	codeFuncs := packageCode(pass, ssainput.SrcFuncs)
+	env.fields = flow.FieldEvidence(codeFuncs, env.Where)
 	rep := report.New(pass, report.Filter{Generated: settings.Generated, Tests: settings.Tests})
 
 	results := make(map[*ssa.Function]flow.Result, len(ssainput.SrcFuncs))
@@ -44,32 +44,35 @@ func run(pass *analysis.Pass) (any, error) {
 	}
 	reanalyzeLiterals(ssainput.SrcFuncs, results, env)
 
-	var findings []flow.Finding
-	uses := make(map[types.Object]summary.FieldUses)
-	callers := newCallers(pass, code, results)
 	for _, fn := range ssainput.SrcFuncs {
-		res := results[fn]
-		if res.Degraded != "" && settings.Degraded {
+		if res := results[fn]; res.Degraded != "" && settings.Degraded {
 			pass.Reportf(fn.Pos(), "nilsentry: %s skipped: %s", fn.Name(), res.Degraded)
-		}
-		for _, f := range res.Findings {
-			if !callers.moot(fn, f) {
-				findings = append(findings, f)
-			}
-		}
-	}
-	for _, fn := range code {
-		for f, u := range results[fn].Uses {
-			uses[f] = uses[f].Add(u)
 		}
 	}
 
 	// Field evidence is judged once the whole package's use of each field
-	// is known (summary.Credible).
+	// is known (summary.Credible), and callers' guards once every call is
+	// (callers.go). Findings outside test files are judged by the
+	// package's code alone (packageCode), findings in test files with the
+	// tests' uses and calls too.
+	uses := countUses(codeFuncs, results)
 	reporting := settings.reports(pass.Pkg.Path())
-	for _, f := range findings {
-		if reporting && env.credible(f.Judged, uses[f.Judged]) {
-			rep.Add(f)
+	if reporting {
+		code := judge{uses, newCallers(pass, codeFuncs, results, testsOnly(pass))}
+		all := code
+		if len(codeFuncs) < len(ssainput.SrcFuncs) {
+			all = judge{countUses(ssainput.SrcFuncs, results), newCallers(pass, ssainput.SrcFuncs, results, true)}
+		}
+		for _, fn := range ssainput.SrcFuncs {
+			j := code
+			if isTestFile(pass, fn.Pos()) {
+				j = all
+			}
+			for _, f := range results[fn].Findings {
+				if !j.callers.moot(fn, f) && env.credible(f.Judged, j.uses[f.Judged]) {
+					rep.Add(f)
+				}
+			}
 		}
 	}
 	var foreign summary.ForeignFields // this package's evidence about other packages' fields
@@ -101,6 +104,24 @@ func run(pass *analysis.Pass) (any, error) {
 		rep.Flush()
 	}
 	return nil, nil
+}
+
+// A judge holds what judging a finding needs to know of a set of
+// functions: how they use fields and results, and how they call.
+type judge struct {
+	uses    map[types.Object]summary.FieldUses
+	callers *callers
+}
+
+// countUses sums the uses of judged fields and results in fns.
+func countUses(fns []*ssa.Function, results map[*ssa.Function]flow.Result) map[types.Object]summary.FieldUses {
+	uses := make(map[types.Object]summary.FieldUses)
+	for _, fn := range fns {
+		for f, u := range results[fn].Uses {
+			uses[f] = uses[f].Add(u)
+		}
+	}
+	return uses
 }
 
 // packageCode returns the functions whose use of fields, results and
