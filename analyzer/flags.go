@@ -65,3 +65,14 @@ func (s *Settings) reports(path string) bool {
 // Configure sets the analyzer's settings, for drivers without flags
 // (the golangci-lint plugin). It is not safe to call during a run.
 func Configure(s Settings) { settings = s }
+
+// factsOnly is set when the process computes facts and reports nothing.
+var factsOnly bool
+
+// FactsOnly tells the analyzer that this process only computes facts:
+// go vet analyzes each dependency of the packages it vets for its facts
+// alone (the vet config's VetxOnly) and discards what it reports. The
+// analyzer then skips the work that only reporting needs (judging
+// findings, callers' guards, messages); the facts are the same. Drivers
+// call it before the analysis; it is not safe to call during one.
+func FactsOnly() { factsOnly = true }

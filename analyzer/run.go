@@ -56,7 +56,7 @@ func run(pass *analysis.Pass) (any, error) {
 	// package's code alone (packageCode), findings in test files with the
 	// tests' uses and calls too.
 	uses := countUses(codeFuncs, results)
-	reporting := settings.reports(pass.Pkg.Path())
+	reporting := !factsOnly && settings.reports(pass.Pkg.Path())
 	if reporting {
 		code := judge{uses, newCallers(pass, codeFuncs, results, testsOnly(pass))}
 		all := code

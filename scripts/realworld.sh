@@ -1,19 +1,26 @@
 #!/usr/bin/env bash
 # scripts/realworld.sh (make realworld): the zero-crash and determinism gate.
 #
-# Builds nilsentry and runs it over real code, standalone (nilsentry <pattern>)
-# and as go vet -vettool, twice each. Fails if any run
+# Builds nilsentry and runs it over real code in several modes, twice each:
+#   standalone  nilsentry -cache=false <pattern>
+#   notests     nilsentry -cache=false -test=false <pattern> (test files not loaded)
+#   vet         go vet -vettool=nilsentry <pattern>
+#   gcl         golangci-lint run with the nilsentry plugin (built by
+#               scripts/lib/gcl.sh), only nilsentry enabled, no issue limits
+# Fails if any run
 #   - prints a panic, a goroutine stack, "fatal error:" or "internal error";
 #   - exits other than 0/3 (standalone) or 0/1 with nothing but findings (go vet);
 #   - prints anything besides findings and their Related/continuation lines;
-#   - gives findings that differ between its two runs (non-determinism),
-# and (with REALWORLD_STRICT=1) if the standalone and the go vet findings differ.
+#   - gives findings that differ between its two runs (non-determinism);
+# and if the modes' findings outside _test.go files differ as sets (file:line:col
+# and message): every driver must report the same, with or without test files
+# loaded. The differing lines are printed.
 #
 # Environment:
 #   REALWORLD_SET    ci (default: std and x/tools v0.52.0), full (the bench set:
 #                    std x-tools prometheus go-ethereum), or an explicit list of
 #                    names / module@version
-#   REALWORLD_MODES  standalone vet (default: both)
+#   REALWORLD_MODES  any of standalone notests vet gcl (default: standalone notests vet gcl)
 #   REALWORLD_RUNS   runs per mode (default 2; determinism is checked across them)
 #   REALWORLD_FLAGS  extra nilsentry flags (for example a debug flag)
 #   REALWORLD_NILSENTRY  use this nilsentry binary instead of building one
@@ -29,7 +36,7 @@ ci) SET=$CI_SET ;;
 full) SET=$FULL_SET ;;
 *) SET=$REALWORLD_SET ;;
 esac
-MODES=${REALWORLD_MODES:-standalone vet}
+MODES=${REALWORLD_MODES:-standalone notests vet gcl}
 RUNS=${REALWORLD_RUNS:-2}
 FLAGS=${REALWORLD_FLAGS:-}
 NILSENTRY=$BIN/nilsentry
@@ -50,9 +57,19 @@ run_one() {
 	mkdir -p "$OUT/$name"; rm -f "$out".*
 	# shellcheck disable=SC2086 # FLAGS are words on purpose
 	case $mode in
-	standalone)
+	standalone | notests)
+		local extra=-cache=false # every run analyzes again (determinism)
+		[ "$mode" = notests ] && extra="$extra -test=false"
 		(cd "$dir" && /usr/bin/time -q -o "$out.time" -f 'BENCHGO %e %M %U %S' \
-			"$NILSENTRY" $FLAGS "$pat" >"$out.stdout" 2>"$out.stderr") && rc=0 || rc=$?
+			"$NILSENTRY" $extra $FLAGS "$pat" >"$out.stdout" 2>"$out.stderr") && rc=0 || rc=$?
+		;;
+	gcl)
+		(cd "$dir" && /usr/bin/time -q -o "$out.time" -f 'BENCHGO %e %M %U %S' \
+			"$GCL" run --config="$OUT/golangci.yml" --output.text.path=stdout --output.text.print-issued-lines=false \
+			--output.text.colors=false --show-stats=false --max-issues-per-linter=0 --max-same-issues=0 \
+			"$pat" >"$out.stdout" 2>"$out.stderr") && rc=0 || rc=$?
+		# "file:line:col: message (nilsentry)" as the other drivers print it
+		sed -i 's/ (nilsentry)$//' "$out.stdout"
 		;;
 	vet)
 		(cd "$dir" && BENCH_NONCE="realworld-$i-$$-$(date +%s%N)" BENCH_RSS_LOG=$out.rss \
@@ -71,6 +88,8 @@ run_one() {
 	other=$(unexpected_lines "$out.all" | not_noise | wc -l)
 	wall=$(awk '$1=="BENCHGO" {print $2}' "$out.time")
 	cpu=$(awk '$1=="BENCHGO" {printf "%.1f", $4+$5}' "$out.time")
+	# GNU time reports the largest process of the tree: the largest vet tool
+	# process for go vet and the standalone command (one package each).
 	if [ -s "$out.rss" ]; then # go vet: the largest nilsentry process
 		rss=$(awk '$1=="BENCHRSS" && $3>m {m=$3} END {printf "%.0f", m/1024}' "$out.rss")
 	else
@@ -83,16 +102,46 @@ run_one() {
 		fail "$what: crash output: $(grep -hE "$CRASH_RE" "$out.all" | head -1)"
 	fi
 	case $mode:$rc in
-	standalone:0 | standalone:3 | vet:0) ;;
-	vet:1) [ "$nf" -gt 0 ] || fail "$what: go vet exit 1 without findings" ;;
+	standalone:0 | standalone:3 | notests:0 | notests:3 | vet:0 | gcl:0) ;;
+	vet:1 | gcl:1) [ "$nf" -gt 0 ] || fail "$what: exit 1 without findings" ;;
 	*) fail "$what: exit status $rc" ;;
 	esac
 	if [ "$other" != 0 ]; then
 		fail "$what: $other unexpected output lines, first: $(unexpected_lines "$out.all" | not_noise | head -1)"
 	fi
-	if [ "$mode" = vet ] && [ -s "$out.rss" ] && awk '$1=="BENCHRSS" && $4!=0 && $4!=1 {bad=1} END {exit !bad}' "$out.rss"; then
+	if [ -s "$out.rss" ] && awk '$1=="BENCHRSS" && $4!=0 && $4!=1 {bad=1} END {exit !bad}' "$out.rss"; then
 		fail "$what: a vet tool process exited with $(awk '$1=="BENCHRSS" && $4!=0 && $4!=1 {print $4; exit}' "$out.rss")"
 	fi
+}
+
+# gcl_binary: builds golangci-lint with the nilsentry plugin (or finds it
+# cached, see scripts/lib/gcl.sh) and prints its path.
+gcl_binary() (
+	root=$ROOT GO=go GCL_VERSION=${GCL_VERSION:-v2.15.0}
+	tmp=$(mktemp -d)
+	trap 'rm -rf "$tmp"' EXIT
+	say() { log "gcl: $*"; }
+	fail() { die "gcl: $*"; }
+	# shellcheck source=lib/gcl.sh
+	source "$ROOT/scripts/lib/gcl.sh"
+	build_gcl
+	echo "$bin"
+)
+
+# compare_modes NAME: the modes' first runs must give the same findings
+# outside _test.go files (finding lines only: go vet prints Related lines
+# that the others do not).
+compare_modes() {
+	local name=$1 mode first=
+	for mode in $MODES; do
+		grep -E "$DIAG_RE" "$OUT/$name/$mode.1.findings" | grep -vE '^[^:]*_test\.go:' >"$OUT/$name/$mode.code" || true
+		if [ -z "$first" ]; then first=$mode; continue; fi
+		if ! diff -q "$OUT/$name/$first.code" "$OUT/$name/$mode.code" >/dev/null; then
+			fail "$name: $first and $mode report different findings outside test files ($(wc -l <"$OUT/$name/$first.code") vs $(wc -l <"$OUT/$name/$mode.code")):"
+			diff "$OUT/$name/$first.code" "$OUT/$name/$mode.code" | head -20 >&2 || true
+		fi
+	done
+	[ -z "$first" ] || log "$name: $(wc -l <"$OUT/$name/$first.code") findings outside test files, the same in every mode ($MODES)"
 }
 
 main() {
@@ -105,6 +154,27 @@ main() {
 		make_wrapper nilsentry "$NILSENTRY"
 	else
 		build_nilsentry
+	fi
+	if [[ " $MODES " == *" gcl "* ]]; then
+		GCL=$(gcl_binary) || die "building golangci-lint with the plugin failed"
+		export GOLANGCI_LINT_CACHE=$OUT/gcl-cache # no results of earlier runs
+		cat >"$OUT/golangci.yml" <<-EOF
+			version: "2"
+			run:
+			  tests: true
+			  relative-path-mode: wd
+			linters:
+			  default: none
+			  enable:
+			    - nilsentry
+			  exclusions:
+			    generated: disable
+			  settings:
+			    custom:
+			      nilsentry:
+			        type: module
+			        description: nil dereferences the code gives evidence for
+		EOF
 	fi
 	{
 		echo "| module | mode | run | exit | findings | wall s | CPU s | peak RSS MiB |"
@@ -122,22 +192,7 @@ main() {
 				fi
 			done
 		done
-		# The two drivers must agree on the findings (the standalone checker does
-		# not print Related lines, so compare finding lines only): a difference
-		# means facts that do not survive go vet's serialization, or order dependence.
-		if [[ " $MODES " == *" standalone "* && " $MODES " == *" vet "* ]]; then
-			grep -E "$DIAG_RE" "$OUT/$name/standalone.1.findings" >"$OUT/$name/standalone.diag" || true
-			grep -E "$DIAG_RE" "$OUT/$name/vet.1.findings" >"$OUT/$name/vet.diag" || true
-			if ! diff -q "$OUT/$name/standalone.diag" "$OUT/$name/vet.diag" >/dev/null; then
-				# Known: field evidence is judged with the use counts of the package
-				# variant that exported the fact (p or p [p.test]), which the two
-				# drivers pick differently; one x/tools finding differs. A note
-				# until that is fixed; REALWORLD_STRICT=1 makes it a failure.
-				msg="$name: standalone and go vet findings differ ($(wc -l <"$OUT/$name/standalone.diag") vs $(wc -l <"$OUT/$name/vet.diag"))"
-				if [[ ${REALWORLD_STRICT:-0} == 1 ]]; then fail "$msg:"; else log "NOTE: $msg:"; fi
-				diff "$OUT/$name/standalone.diag" "$OUT/$name/vet.diag" | head -10 >&2 || true
-			fi
-		fi
+		compare_modes "$name"
 	done
 	cat "$OUT/summary.md"
 	echo

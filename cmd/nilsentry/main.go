@@ -8,4 +8,4 @@ import (
 	"github.com/nilsentry/nilsentry/internal/driver"
 )
 
-func main() { driver.Main(analyzer.Analyzer) }
+func main() { driver.Main(analyzer.Analyzer, analyzer.FactsOnly) }

@@ -1,7 +1,8 @@
-// Package driver is the nilsentry command: it runs the analyzer over
-// packages loaded with go/packages and prints the findings as text,
-// JSON (the shape go vet -json prints) or SARIF 2.1.0, and it hands over
-// to unitchecker when go vet runs it as a -vettool.
+// Package driver is the nilsentry command: it has go vet run the
+// analyzer over the packages with the command itself as the vet tool
+// (vet.go), and prints the findings as text, JSON (the shape go vet
+// -json prints) or SARIF 2.1.0; run by go vet, it hands over to
+// unitchecker (child.go).
 //
 // It is not the analysis: it only loads, runs and prints, and is tested
 // with a fake analyzer so that it does not depend on the engine.
@@ -18,8 +19,6 @@ import (
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
-	"golang.org/x/tools/go/analysis/checker"
-	"golang.org/x/tools/go/analysis/unitchecker"
 )
 
 // Exit codes, as singlechecker has them.
@@ -33,12 +32,13 @@ const (
 const informationURI = "https://github.com/nilsentry/nilsentry"
 
 // Main is the main function of the nilsentry command. It does not return.
-func Main(a *analysis.Analyzer) {
+// factsOnly, if not nil, is called when go vet runs the command on a
+// package only for its facts, so that the analyzer can skip the work
+// that only reporting needs.
+func Main(a *analysis.Analyzer, factsOnly func()) {
 	args := os.Args[1:]
 	if invokedByVet(args) {
-		registerAnalyzerFlags(flag.CommandLine, a)
-		unitchecker.Main(a) // also registers -nilsentry.NAME for each analyzer flag
-		panic("unreachable")
+		vetMain(a, factsOnly)
 	}
 	os.Exit(Run(args, os.Stdout, os.Stderr, a))
 }
@@ -77,7 +77,8 @@ var reservedFlags = []string{
 	"mod", "modcacherw", "modfile", "msan", "pgo", "pkgdir", "race", "toolexec", "trimpath",
 	"work", "cover", "covermode", "coverpkg", "coverprofile", "o",
 	// this command
-	"format", "sarif", "explain", "srcroot", "version", "baseline", "baseline-write",
+	"format", "sarif", "explain", "srcroot", "version", "baseline", "baseline-write", "cache",
+	streamFlag, noTestsFlag,
 }
 
 // registerAnalyzerFlags registers each flag of a under its own name
@@ -97,6 +98,7 @@ type options struct {
 	format   string // text, json or sarif
 	explain  bool
 	tests    bool
+	cache    bool
 	tags     string
 	srcroot  string
 	patterns []string
@@ -106,7 +108,7 @@ type options struct {
 }
 
 // parseFlags parses args; a non-negative code means exit with it.
-func parseFlags(args []string, stdout, stderr io.Writer, a *analysis.Analyzer) (opts options, code int) {
+func parseFlags(args []string, stdout, stderr io.Writer, a *analysis.Analyzer) (opts options, set []*flag.Flag, code int) {
 	fs := flag.NewFlagSet(a.Name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&opts.format, "format", "text", "output `format`: text, json or sarif")
@@ -114,6 +116,7 @@ func parseFlags(args []string, stdout, stderr io.Writer, a *analysis.Analyzer) (
 	sarifOut := fs.Bool("sarif", false, "shorthand for -format=sarif (SARIF 2.1.0, for GitHub code scanning)")
 	fs.BoolVar(&opts.explain, "explain", false, "text format: print the nil chain, one step a line, under each finding")
 	fs.BoolVar(&opts.tests, "test", true, "analyze test files too")
+	fs.BoolVar(&opts.cache, "cache", true, "reuse what go vet cached of earlier runs on unchanged packages")
 	fs.StringVar(&opts.tags, "tags", "", "comma-separated `list` of build tags")
 	fs.StringVar(&opts.srcroot, "srcroot", "",
 		"`directory` that SARIF file URIs are relative to (default: the enclosing git repository, else the current directory)")
@@ -129,14 +132,14 @@ func parseFlags(args []string, stdout, stderr io.Writer, a *analysis.Analyzer) (
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			printUsage(stdout, fs, a)
-			return opts, exitClean
+			return opts, nil, exitClean
 		}
 		fmt.Fprintf(stderr, "usage: %s [flags] packages... (%[1]s -help lists the flags)\n", a.Name)
-		return opts, exitUsage
+		return opts, nil, exitUsage
 	}
 	if *version {
 		fmt.Fprintf(stdout, "%s %s\n", a.Name, Version())
-		return opts, exitClean
+		return opts, nil, exitClean
 	}
 
 	// -format, -json and -sarif may be combined only when they agree.
@@ -156,7 +159,7 @@ func parseFlags(args []string, stdout, stderr io.Writer, a *analysis.Analyzer) (
 	for _, r := range asked {
 		if r.format != asked[0].format {
 			fmt.Fprintf(stderr, "%s: %s and %s ask for different output formats\n", a.Name, asked[0].flag, r.flag)
-			return opts, exitUsage
+			return opts, nil, exitUsage
 		}
 		opts.format = r.format
 	}
@@ -164,19 +167,25 @@ func parseFlags(args []string, stdout, stderr io.Writer, a *analysis.Analyzer) (
 	case "text", "json", "sarif":
 	default:
 		fmt.Fprintf(stderr, "%s: unknown output format %q (want text, json or sarif)\n", a.Name, opts.format)
-		return opts, exitUsage
+		return opts, nil, exitUsage
 	}
 	if opts.baseline != "" && opts.baselineWrite != "" {
 		fmt.Fprintf(stderr, "%s: -baseline and -baseline-write cannot be combined "+
 			"(-baseline-write alone rewrites the baseline with the current findings)\n", a.Name)
-		return opts, exitUsage
+		return opts, nil, exitUsage
 	}
 	opts.patterns = fs.Args()
 	if len(opts.patterns) == 0 {
 		fmt.Fprintf(stderr, "%s: no packages to analyze (try %[1]s ./...)\n", a.Name)
-		return opts, exitUsage
+		return opts, nil, exitUsage
 	}
-	return opts, -1
+	// The analyzer flags the user set, to pass on to the vet tool.
+	fs.Visit(func(f *flag.Flag) {
+		if a.Flags.Lookup(strings.TrimPrefix(f.Name, a.Name+".")) != nil {
+			set = append(set, f)
+		}
+	})
+	return opts, set, -1
 }
 
 func printUsage(w io.Writer, fs *flag.FlagSet, a *analysis.Analyzer) {
@@ -189,26 +198,52 @@ Usage:
   %[1]s -baseline FILE [flags] packages...        print only findings not in FILE
   go vet -vettool=$(command -v %[1]s) packages...   run under go vet
 
+The packages are analyzed by go vet with %[1]s as its vet tool, one
+package at a time; go vet caches the results, so a second run on
+unchanged code is quick (-cache=false analyzes everything again).
+
 Exit status: 0 no findings, 3 findings, 1 error (packages that do not
 load or type-check), 2 bad usage.
 
 Flags:
 `, a.Name, title)
-	fs.SetOutput(w)
-	fs.PrintDefaults()
+	// Each analyzer flag is registered twice, as -NAME and as
+	// -nilsentry.NAME (the form go vet takes): list it once.
+	short := flag.NewFlagSet(a.Name, flag.ContinueOnError)
+	fs.VisitAll(func(f *flag.Flag) {
+		if !strings.HasPrefix(f.Name, a.Name+".") {
+			short.Var(f.Value, f.Name, f.Usage)
+		}
+	})
+	short.SetOutput(w)
+	short.PrintDefaults()
+	fmt.Fprintf(w, "\nEach analyzer flag (%s) is also -%s.NAME, the form go vet takes.\n",
+		strings.Join(analyzerFlagNames(a), ", "), a.Name)
 }
 
-// Run is the standalone command: it parses args, loads and analyzes the
-// packages, prints the findings to stdout and errors to stderr, and
-// returns the exit code.
+// analyzerFlagNames lists the analyzer's flags as -NAME.
+func analyzerFlagNames(a *analysis.Analyzer) []string {
+	var names []string
+	a.Flags.VisitAll(func(f *flag.Flag) { names = append(names, "-"+f.Name) })
+	return names
+}
+
+// Run is the standalone command: it parses args, has go vet analyze the
+// packages with this command as the vet tool, prints the findings to
+// stdout and errors to stderr, and returns the exit code.
 func Run(args []string, stdout, stderr io.Writer, a *analysis.Analyzer) int {
-	opts, code := parseFlags(args, stdout, stderr, a)
+	opts, set, code := parseFlags(args, stdout, stderr, a)
 	if code >= 0 {
 		return code
 	}
 	cwd, err := os.Getwd()
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", a.Name, err)
+		return exitError
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: cannot find its own executable for go vet: %v\n", a.Name, err)
 		return exitError
 	}
 
@@ -222,23 +257,25 @@ func Run(args []string, stdout, stderr io.Writer, a *analysis.Analyzer) int {
 	}
 
 	prog := startProgress(stderr, a.Name)
-	initial, err := load(opts.patterns, opts.tests, opts.tags, needFacts(a))
-	if err != nil {
-		prog.stop()
-		fmt.Fprintf(stderr, "%s: %v\n", a.Name, err)
-		return exitError
-	}
-	errs, broken := loadErrors(initial, a.Name, cwd)
-
-	prog.analyzing(countAnalyzed(initial, len(a.FactTypes) > 0))
-	graph, err := checker.Analyze([]*analysis.Analyzer{prog.wrap(a)}, initial, nil)
+	var roots map[string]bool
+	listed := make(chan struct{})
+	go func() {
+		defer close(listed)
+		var n int
+		roots, n = listRoots(cwd, opts)
+		prog.setTotal(n)
+	}()
+	res, err := runVet(cwd, vetArgs(exe, opts, a, set), a.Name, prog)
 	prog.stop()
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", a.Name, err)
 		return exitError
 	}
-	findings, analysisErrs := collect(graph, broken)
-	errs = append(errs, analysisErrs...)
+	<-listed
+	keepRoots(&res, roots)
+	errs := res.errs
+	sortFindings(res.findings)
+	findings := dedupFindings(res.findings)
 	for _, e := range errs {
 		fmt.Fprintf(stderr, "%s: %s\n", a.Name, e.Err)
 	}
@@ -259,8 +296,8 @@ func Run(args []string, stdout, stderr io.Writer, a *analysis.Analyzer) int {
 	if base != nil {
 		// Packages that failed have no findings; their entries are not stale.
 		analyzed := make(map[string]bool)
-		for _, p := range initial {
-			analyzed[packagePath(p.ID)] = true
+		for id := range res.analyzed {
+			analyzed[packagePath(id)] = true
 		}
 		for _, e := range errs {
 			delete(analyzed, packagePath(e.Package))
@@ -299,40 +336,6 @@ func Run(args []string, stdout, stderr io.Writer, a *analysis.Analyzer) int {
 		return exitFindings
 	}
 	return exitClean
-}
-
-// collect gathers the findings of the root actions, sorted and without
-// duplicates, and the errors of actions that failed for a reason other
-// than a package already reported as broken.
-func collect(graph *checker.Graph, broken map[string]bool) ([]Finding, []PackageError) {
-	roots := slices.Clone(graph.Roots)
-	// p before "p [p.test]", so that dedupFindings keeps the plain package.
-	slices.SortFunc(roots, func(x, y *checker.Action) int { return strings.Compare(x.Package.ID, y.Package.ID) })
-	var findings []Finding
-	for _, act := range roots {
-		if act.Err != nil {
-			continue
-		}
-		for _, d := range act.Diagnostics {
-			findings = append(findings, newFinding(act.Package.Fset, act.Package.ID, act.Analyzer, d))
-		}
-	}
-	sortFindings(findings)
-	findings = dedupFindings(findings)
-
-	var errs []PackageError
-	for act := range graph.All() {
-		if act.Err == nil || broken[act.Package.ID] || strings.HasPrefix(act.Err.Error(), "failed prerequisites") {
-			continue
-		}
-		errs = append(errs, PackageError{
-			Package:  act.Package.ID,
-			Analyzer: act.Analyzer.Name,
-			Err:      fmt.Sprintf("analysis of package %s failed: %v", act.Package.PkgPath, act.Err),
-		})
-	}
-	slices.SortFunc(errs, func(x, y PackageError) int { return strings.Compare(x.Package, y.Package) })
-	return findings, errs
 }
 
 // repoRoot returns the nearest directory at or above dir holding .git

@@ -3,6 +3,7 @@ package driver
 import (
 	"cmp"
 	"go/token"
+	"net/url"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -49,7 +50,7 @@ func newFinding(fset *token.FileSet, pkgID string, a *analysis.Analyzer, d analy
 		Package:  pkgID,
 		Analyzer: a.Name,
 		Category: d.Category,
-		URL:      d.URL,
+		URL:      resolveURL(a, d),
 		Posn:     fset.Position(d.Pos),
 		End:      position(fset, d.End),
 		Message:  d.Message,
@@ -77,6 +78,25 @@ func newFinding(fset *token.FileSet, pkgID string, a *analysis.Analyzer, d analy
 		f.Fixes = append(f.Fixes, fix)
 	}
 	return f
+}
+
+// resolveURL resolves a diagnostic's URL against the analyzer's, the
+// category naming the anchor when the diagnostic has no URL of its own,
+// as go/analysis drivers do.
+func resolveURL(a *analysis.Analyzer, d analysis.Diagnostic) string {
+	raw := d.URL
+	if raw == "" && d.Category != "" {
+		raw = "#" + d.Category
+	}
+	if raw == "" {
+		return a.URL
+	}
+	ref, err := url.Parse(raw)
+	base, berr := url.Parse(a.URL)
+	if err != nil || berr != nil {
+		return d.URL
+	}
+	return base.ResolveReference(ref).String()
 }
 
 func position(fset *token.FileSet, pos token.Pos) token.Position {

@@ -6,8 +6,6 @@ import (
 	"os"
 	"sync"
 	"time"
-
-	"golang.org/x/tools/go/analysis"
 )
 
 // progress shows what a long run is doing on one line of stderr, only
@@ -17,10 +15,10 @@ type progress struct {
 	name string
 
 	mu          sync.Mutex
-	phase       string // "loading" or "analyzing"
-	done, total int
-	shown       bool   // something is drawn and must be erased
-	last        string // the line drawn last; unchanged lines are not redrawn
+	done, total int  // packages analyzed for findings, of total (0: not known yet)
+	deps        int  // dependencies analyzed for their facts
+	shown       bool // something is drawn and must be erased
+	last        string
 
 	quit chan struct{}
 	wg   sync.WaitGroup
@@ -37,7 +35,7 @@ func startProgress(w io.Writer, name string) *progress {
 	if !isTerminal(w) {
 		return nil
 	}
-	p := &progress{w: w, name: name, phase: "loading", quit: make(chan struct{})}
+	p := &progress{w: w, name: name, quit: make(chan struct{})}
 	p.wg.Add(1)
 	go p.loop()
 	return p
@@ -76,10 +74,7 @@ func (p *progress) loop() {
 func (p *progress) draw() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	line := p.name + ": loading packages"
-	if p.phase == "analyzing" {
-		line = fmt.Sprintf("%s: analyzed %d/%d packages", p.name, p.done, p.total)
-	}
+	line := p.text()
 	if line == p.last {
 		return
 	}
@@ -87,32 +82,47 @@ func (p *progress) draw() {
 	p.shown, p.last = true, line
 }
 
-// analyzing switches to the analysis phase of total packages.
-func (p *progress) analyzing(total int) {
+// text is the progress line: packages done of those to report on, and
+// the dependencies analyzed for facts (go vet replays cached ones fast).
+func (p *progress) text() string {
+	total := "?"
+	if p.total > 0 {
+		total = fmt.Sprint(p.total)
+	}
+	return fmt.Sprintf("%s: analyzed %d/%s packages, %d dependencies", p.name, p.done, total, p.deps)
+}
+
+// setTotal sets the number of packages to report on.
+func (p *progress) setTotal(n int) {
 	if p == nil {
 		return
 	}
 	p.mu.Lock()
-	p.phase, p.total = "analyzing", total
+	p.total = max(n, p.done)
 	p.mu.Unlock()
 }
 
-// wrap returns a copy of a whose Run counts finished packages, or a
-// itself when there is no progress to show.
-func (p *progress) wrap(a *analysis.Analyzer) *analysis.Analyzer {
+// packageDone counts a package analyzed for findings.
+func (p *progress) packageDone() {
 	if p == nil {
-		return a
+		return
 	}
-	counted := *a
-	counted.Run = func(pass *analysis.Pass) (any, error) {
-		defer func() {
-			p.mu.Lock()
-			p.done++
-			p.mu.Unlock()
-		}()
-		return a.Run(pass)
+	p.mu.Lock()
+	p.done++
+	if p.total > 0 && p.done > p.total {
+		p.total = p.done
 	}
-	return &counted
+	p.mu.Unlock()
+}
+
+// dependencyDone counts a dependency analyzed for its facts.
+func (p *progress) dependencyDone() {
+	if p == nil {
+		return
+	}
+	p.mu.Lock()
+	p.deps++
+	p.mu.Unlock()
 }
 
 // stop erases the progress line.

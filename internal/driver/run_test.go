@@ -100,6 +100,52 @@ user_test.go:7:6: nil dereference: x may be nil here (declared without a value a
 `, out)
 }
 
+// The second run on unchanged code replays go vet's cache; -cache=false
+// and a changed file analyze again; -test=false drops test files.
+func TestRunCache(t *testing.T) {
+	dir := writeModule(t, map[string]string{"user.go": userGo, "user_test.go": userTestGo, "sub/sub.go": otherGo})
+	runlog := filepath.Join(t.TempDir(), "runs")
+	t.Setenv("NILSENTRY_DRIVER_TEST_RUNLOG", runlog)
+	runs := func() []string {
+		data, _ := os.ReadFile(runlog)
+		_ = os.Remove(runlog)
+		lines := strings.Fields(strings.ReplaceAll(string(data), " ", "|"))
+		slices.Sort(lines)
+		return lines
+	}
+
+	code, first, _ := run(t, "./...")
+	assert.Equal(t, exitFindings, code)
+	assert.Equal(t, []string{"example.com/m/sub|sub.go", "example.com/m|user.go,user_test.go"}, runs())
+
+	code, again, _ := run(t, "./...")
+	assert.Equal(t, exitFindings, code)
+	assert.Equal(t, first, again, "a replay prints the same")
+	assert.Empty(t, runs(), "nothing analyzed again")
+
+	code, again, _ = run(t, "-cache=false", "./...")
+	assert.Equal(t, exitFindings, code)
+	assert.Equal(t, first, again)
+	assert.Len(t, runs(), 2)
+
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "sub", "sub.go"), []byte(otherGo+"\n// changed\n"), 0o644))
+	_, _, _ = run(t, "./...")
+	assert.Equal(t, []string{"example.com/m/sub|sub.go"}, runs(), "only the changed package")
+
+	// go vet replays the cached output of example.com/m when it analyzes
+	// it for facts only, as a dependency of sub: its findings are not
+	// sub's.
+	code, out, _ := run(t, "./sub")
+	assert.Equal(t, exitFindings, code)
+	assert.NotContains(t, out, "user.go")
+	assert.Contains(t, out, "sub/sub.go:8:9")
+
+	code, out, _ = run(t, "-test=false", "./...")
+	assert.Equal(t, exitFindings, code)
+	assert.NotContains(t, out, "user_test.go")
+	assert.Equal(t, []string{"example.com/m/sub|sub.go", "example.com/m|user.go"}, runs())
+}
+
 func TestRunNoFindings(t *testing.T) {
 	writeModule(t, map[string]string{"ok.go": "package m\n\nfunc F() int { return 1 }\n"})
 	for _, format := range []string{"text", "json", "sarif"} {
@@ -181,9 +227,13 @@ func TestRunLoadErrors(t *testing.T) {
 	assert.Contains(t, errOut, "does not type-check")
 	assert.Contains(t, out, `"error": "package example.com/m/bad does not type-check`)
 
+	// go vet's own words on what does not load.
 	code, _, errOut = run(t, "./nonexistent")
 	assert.Equal(t, exitError, code)
-	assert.Contains(t, errOut, "fake: cannot load package")
+	assert.Regexp(t, `^fake: stat .*/nonexistent: directory not found\n$`, errOut)
+	code, _, errOut = run(t, "example.com/elsewhere")
+	assert.Equal(t, exitError, code)
+	assert.Equal(t, "fake: no required module provides package example.com/elsewhere; to add it:\n\tgo get example.com/elsewhere\n", errOut)
 	assert.NotContains(t, errOut, "goroutine", "no stack trace")
 }
 

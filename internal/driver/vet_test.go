@@ -8,18 +8,29 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/nilsentry/nilsentry/analyzer"
 )
 
 // With NILSENTRY_DRIVER_TEST_VETTOOL=1 the test binary is the nilsentry
 // command around the fake analyzer, so that go vet can run it as its
 // -vettool: the go vet path is tested with an analyzer that has a flag
-// and reports findings with fixes, whatever the engine does.
+// and reports findings with fixes, whatever the engine does. With
+// "real" it is the command around the real analyzer (runReal).
+// The tests call Run, which runs go vet with the test binary as its
+// vet tool, so the variable is set for them.
 func TestMain(m *testing.M) {
-	if os.Getenv("NILSENTRY_DRIVER_TEST_VETTOOL") == "1" {
-		Main(fakeAnalyzer())
+	switch os.Getenv(vetToolEnv) {
+	case "1":
+		Main(fakeAnalyzer(), nil)
+	case "real":
+		Main(analyzer.Analyzer, analyzer.FactsOnly)
 	}
+	os.Setenv(vetToolEnv, "1")
 	os.Exit(m.Run())
 }
+
+const vetToolEnv = "NILSENTRY_DRIVER_TEST_VETTOOL"
 
 // goVet runs go vet with the test binary as -vettool in the current
 // directory and returns its exit code and combined output.
@@ -28,7 +39,6 @@ func goVet(t *testing.T, args ...string) (int, string) {
 	exe, err := os.Executable()
 	require.NoError(t, err)
 	cmd := exec.Command("go", append([]string{"vet", "-vettool=" + exe}, args...)...)
-	cmd.Env = append(os.Environ(), "NILSENTRY_DRIVER_TEST_VETTOOL=1")
 	out, err := cmd.CombinedOutput()
 	if exitErr, ok := err.(*exec.ExitError); ok {
 		return exitErr.ExitCode(), string(out)
@@ -74,7 +84,6 @@ func TestGoFixTool(t *testing.T) {
 	exe, err := os.Executable()
 	require.NoError(t, err)
 	cmd := exec.Command("go", "fix", "-fixtool="+exe, "./...")
-	cmd.Env = append(os.Environ(), "NILSENTRY_DRIVER_TEST_VETTOOL=1")
 	out, err := cmd.CombinedOutput()
 	require.NoError(t, err, "%s", out)
 	src, err := os.ReadFile(dir + "/user.go")
