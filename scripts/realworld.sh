@@ -66,8 +66,7 @@ run_one() {
 	gcl)
 		(cd "$dir" && /usr/bin/time -q -o "$out.time" -f 'BENCHGO %e %M %U %S' \
 			"$GCL" run --config="$OUT/golangci.yml" --output.text.path=stdout --output.text.print-issued-lines=false \
-			--output.text.colors=false --show-stats=false --max-issues-per-linter=0 --max-same-issues=0 \
-			"$pat" >"$out.stdout" 2>"$out.stderr") && rc=0 || rc=$?
+			--output.text.colors=false --show-stats=false "$pat" >"$out.stdout" 2>"$out.stderr") && rc=0 || rc=$?
 		# "file:line:col: message (nilsentry)" as the other drivers print it
 		sed -i 's/ (nilsentry)$//' "$out.stdout"
 		;;
@@ -174,6 +173,10 @@ main() {
 			      nilsentry:
 			        type: module
 			        description: nil dereferences the code gives evidence for
+			issues:
+			  max-issues-per-linter: 0
+			  max-same-issues: 0
+			  uniq-by-line: false
 		EOF
 	fi
 	{

@@ -39,6 +39,7 @@ type vetConfig struct {
 	ID       string
 	GoFiles  []string
 	VetxOnly bool
+	Stdout   string // where go vet wants the tool's stdout (unitchecker opens it)
 }
 
 // vetMain is Main under go vet: unitchecker does the work, with a
@@ -72,6 +73,14 @@ func vetMain(a *analysis.Analyzer, factsOnly func()) {
 			if !ok {
 				// Only test files: nothing to analyze, no facts to give.
 				if stream {
+					if cfg.Stdout != "" {
+						f, err := os.Create(cfg.Stdout)
+						if err != nil {
+							fmt.Fprintf(os.Stderr, "%s: %v\n", a.Name, err)
+							os.Exit(1)
+						}
+						os.Stdout = f
+					}
 					emit(record{Done: cfg.ID})
 				}
 				os.Exit(0)
