@@ -11,6 +11,9 @@
 #   NILAWAY_FLAGS  extra NilAway flags (default: -pretty-print=false -group-error-messages=false);
 #                  -include-pkgs=<module path> is always added except for std
 #   NILSENTRY_FLAGS extra nilsentry flags (default none)
+#   BENCH_STANDALONE  1 (default) also measures the standalone command: a first
+#                  run that analyzes everything (peak RSS of the largest process
+#                  and of all processes at once) and a second, cached run
 #
 # Output: a markdown table on stdout and in $BENCH_DIR/results.md, per-run raw
 # data in $BENCH_DIR/runs.tsv and $BENCH_DIR/runs/<module>/, and the findings of
@@ -116,9 +119,55 @@ main() {
 			cp "$BENCH_DIR/runs/$name/$t.1.stderr" "$BENCH_DIR/findings/$name/$t.full.txt"
 		done
 	done
+	if [ "${BENCH_STANDALONE:-1}" = 1 ] && [[ " ${tools[*]} " == *" nilsentry "* ]]; then
+		printf 'module\tfirst_wall_s\tfirst_cpu_s\tproc_rss_kib\ttotal_rss_kib\tsecond_wall_s\tfindings\tsame\n' >"$BENCH_DIR/standalone.tsv"
+		for m in $MODULES; do run_standalone "$m"; done
+	fi
 	report "$tsv" "$lines" >"$BENCH_DIR/results.md"
 	cat "$BENCH_DIR/results.md"
 	log "bench done in $((SECONDS - started))s; raw data in $BENCH_DIR"
+}
+
+# sample_rss PATTERN OUT: until killed, writes to OUT the largest sum of the
+# RSS (KiB) of the processes whose command line matches PATTERN, sampled
+# every 0.2 s (the standalone command and its vet tool processes at once).
+sample_rss() {
+	local max=0 tot pid
+	echo 0 >"$2"
+	while :; do
+		tot=0
+		for pid in $(pgrep -f -- "$1"); do
+			tot=$((tot + $(awk '/^VmRSS/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)))
+		done
+		if [ "$tot" -gt "$max" ]; then max=$tot; echo "$max" >"$2"; fi
+		sleep 0.2
+	done
+}
+
+# run_standalone MODULE: nilsentry ./... twice with a binary of a build ID
+# of its own (a copy with a nonce appended: go vet keys its cache on the vet
+# tool's build ID), so the first run analyzes every package and the second
+# replays go vet's cache; compiled export data is warm from the go vet runs.
+run_standalone() {
+	local m=$1 name dir pat bin out sampler rc
+	name=$(module_name "$m"); dir=$(module_dir "$m"); pat=$(module_pattern "$m")
+	out=$BENCH_DIR/runs/$name/standalone
+	bin=$BIN/nilsentry-standalone-$$-$RANDOM
+	cp "$BIN/nilsentry" "$bin"; echo "nonce $(date +%s%N)" >>"$bin"
+	sample_rss "$bin" "$out.total" & sampler=$!
+	(cd "$dir" && /usr/bin/time -q -o "$out.1.time" -f 'BENCHGO %e %M %U %S' \
+		"$bin" $NILSENTRY_FLAGS "$pat" >"$out.1.stdout" 2>"$out.1.stderr") && rc=0 || rc=$?
+	kill "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null || true
+	(cd "$dir" && /usr/bin/time -q -o "$out.2.time" -f 'BENCHGO %e %M %U %S' \
+		"$bin" $NILSENTRY_FLAGS "$pat" >"$out.2.stdout" 2>"$out.2.stderr") || true
+	rm -f "$bin"
+	local same=yes; cmp -s "$out.1.stdout" "$out.2.stdout" || same=no
+	local w1 c1 r1 w2 nf
+	read -r w1 r1 c1 < <(awk '$1=="BENCHGO" {printf "%s %s %.1f", $2, $3, $4+$5}' "$out.1.time")
+	w2=$(awk '$1=="BENCHGO" {print $2}' "$out.2.time")
+	nf=$(grep -cE "$DIAG_RE" "$out.1.stdout" || true)
+	log "$name standalone: exit $rc, first run ${w1}s (${c1}s CPU), largest process $((r1 / 1024)) MiB, all at once $(($(cat "$out.total") / 1024)) MiB; cached run ${w2}s; $nf findings, same output: $same"
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$w1" "$c1" "$r1" "$(cat "$out.total")" "$w2" "$nf" "$same" >>"$BENCH_DIR/standalone.tsv"
 }
 
 # col TSV MODULE TOOL COLUMN: the values of one column over the runs.
@@ -208,6 +257,14 @@ report() {
 					n, t, cnt["dep"], cpu["dep"], cnt["pkg"], cpu["pkg"], mcid, mc, mrid, mr/1024}' "$BENCH_DIR/runs/$name/$t.1.rss"
 		done
 	done <"$lines"
+	if [ -s "$BENCH_DIR/standalone.tsv" ]; then
+		echo
+		echo "The standalone command (\`nilsentry ./...\`, go vet underneath; targets: peak RSS <= 2 GiB, cached run < 20% of the first):"
+		echo
+		echo "| module | first run wall s | CPU s | largest process MiB | all processes at once MiB | cached run wall s | cached/first | findings | same output |"
+		echo "|---|--:|--:|--:|--:|--:|--:|--:|---|"
+		awk -F'\t' 'NR>1 {printf "| %s | %.1f | %.1f | %.0f | %.0f | %.1f | %.2f | %d | %s |\n", $1, $2, $3, $4/1024, $5/1024, $6, ($2>0 ? $6/$2 : 0), $7, $8}' "$BENCH_DIR/standalone.tsv"
+	fi
 	echo
 	echo "wall: median wall time of \`go vet\`; CPU: user+sys of go vet and all its children;"
 	echo "ms/kLOC: wall per 1000 analyzed lines (linearity); peak RSS: largest single analysis process;"

@@ -321,7 +321,8 @@ func newAnalysis(fn *ssa.Function, env Env) *analysis {
 }
 
 // solve iterates the transfer functions over the CFG in reverse postorder
-// until the block entry states stop changing.
+// until the block entry states stop changing; a block whose entry state
+// did not change keeps its exit state.
 func (a *analysis) solve() string {
 	order := reversePostorder(a.fn)
 	stored := 0
@@ -338,14 +339,16 @@ func (a *analysis) solve() string {
 			if len(entry) > maxFacts {
 				return fmt.Sprintf("%d tracked values exceed the budget of %d", len(entry), maxFacts)
 			}
-			if a.in[b.Index] == nil || !sameFacts(a.in[b.Index], entry) {
-				stored += len(entry) - len(a.in[b.Index])
-				a.recycle(a.in[b.Index])
-				a.in[b.Index] = entry
-				changed = true
-			} else {
+			if a.in[b.Index] != nil && sameFacts(a.in[b.Index], entry) {
+				// The transfer depends on the entry state alone: the
+				// block's exit state is the one computed from it before.
 				a.recycle(entry)
+				continue
 			}
+			stored += len(entry) - len(a.in[b.Index])
+			a.recycle(a.in[b.Index])
+			a.in[b.Index] = entry
+			changed = true
 			out := a.transfer(a.clone(a.in[b.Index]), b)
 			stored += len(out) - len(a.out[b.Index])
 			a.recycle(a.out[b.Index])
