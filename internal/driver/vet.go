@@ -14,7 +14,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"sync"
 
 	"golang.org/x/tools/go/analysis"
 )
@@ -82,14 +81,7 @@ func runVet(dir string, args []string, name string, prog *progress) (vetResult, 
 	}
 
 	res := vetResult{analyzed: make(map[string]bool)}
-	var wg sync.WaitGroup
-	var streamErr error
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		streamErr = readRecords(stdout, &res, prog)
-	}()
-	wg.Wait()
+	streamErr := readRecords(stdout, &res, prog)
 	waitErr := cmd.Wait()
 	if streamErr != nil {
 		return res, streamErr
@@ -105,9 +97,11 @@ func runVet(dir string, args []string, name string, prog *progress) (vetResult, 
 	return res, nil
 }
 
-// readRecords reads the vet tools' records. go vet copies each tool's
-// output whole, so records never interleave.
+// readRecords reads the vet tools' records to the end of r. go vet copies
+// each tool's output whole, so records never interleave.
 func readRecords(r io.Reader, res *vetResult, prog *progress) error {
+	// Whatever happens, read to the end: go vet must not block on a full pipe.
+	defer func() { _, _ = io.Copy(io.Discard, r) }()
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64<<10), 64<<20)
 	for sc.Scan() {
@@ -131,8 +125,6 @@ func readRecords(r io.Reader, res *vetResult, prog *progress) error {
 			prog.dependencyDone()
 		}
 	}
-	// Drain what is left so that go vet does not block on a full pipe.
-	_, _ = io.Copy(io.Discard, r)
 	return sc.Err()
 }
 
