@@ -15,7 +15,10 @@
 #   field-not-set, field-json, and other (a step this script does not know:
 #   the grammar grew, extend the patterns below).
 # Hops (returned by, passed as parameter, captured, passed through) are no
-# evidence of their own and are left out.
+# evidence of their own and are left out, and so are the steps that describe
+# the sink (dereferences parameter p / its receiver, has a value receiver, a nil
+# *T is a non-nil I). Ignore-directive findings have no chain (kinds "-");
+# lines that are not nilsentry findings (type errors) are left out.
 # Tags describe a finding besides its kinds:
 #   imported      a "returns nil" step of a function in another package (the
 #                 step has no Related line: its position is not in the package)
@@ -42,7 +45,7 @@ function kind(s) {
 	if (s ~ / returns nil with /) return "returns-nil-zero"
 	if (s ~ / returns nil$/) return "returns-nil"
 	if (s ~ /^(returned by|passed as parameter|passed through|captured by) /) return ""
-	if (s ~ / dereferences (parameter [^ ]+|its receiver)$/ || s ~ /^a nil .* is a non-nil /) return ""
+	if (s ~ / dereferences (parameter [^ ]+|its receiver)$/ || s ~ / has a value receiver$/ || s ~ /^a nil .* is a non-nil /) return ""
 	return "other"
 }
 
@@ -62,6 +65,10 @@ function flush(    chain, at, steps, n, i, s, st, k, kinds, tags, nk, ni) {
 	if (!(cur in done)) {
 		done[cur] = 1
 		at = index(cur, " nil here (")
+		if (at == 0) {
+			if (cur ~ /: nilsentry:ignore /) printf "%s\t-\t-\n", cur
+			cur = ""; split("", related); return
+		}
 		chain = substr(cur, at + 11, length(cur) - at - 11)
 		n = split(chain, steps, "; ")
 		split("", kinds); split("", tags); nk = ni = 0
