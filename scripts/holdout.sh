@@ -49,19 +49,25 @@ CLASSIFY=$ROOT/scripts/lib/evidence.awk
 FINDING_RE=' nil here \(|: nilsentry:ignore ' # nilsentry's messages (docs/messages.md)
 FAILURES=()
 
-# vet_module NAME: the one go vet run, checked like scripts/realworld.sh does.
+# vet_module NAME DIR: the one go vet run (a fresh nonce: nothing is replayed from go vet's cache).
 vet_module() {
-	local m=$1 d=$2 rc nf
-	(cd "$(module_dir "$m")" && BENCH_NONCE="holdout-$$-$(date +%s%N)" \
-		go vet -vettool="$BIN/vet-nilsentry" -nilsentry.tests=false ./... >"$d/vet.stdout" 2>"$d/vet.stderr") && rc=0 || rc=$?
-	echo "$rc" >"$d/vet.rc"
-	echo "$NILSENTRY_COMMIT" >"$d/commit"
-	nf=$(grep -cE "$DIAG_RE" "$d/vet.stderr" || true)
+	local rc
+	(cd "$(module_dir "$1")" && BENCH_NONCE="holdout-$$-$(date +%s%N)" \
+		go vet -vettool="$BIN/vet-nilsentry" -nilsentry.tests=false ./... >"$2/vet.stdout" 2>"$2/vet.stderr") && rc=0 || rc=$?
+	echo "$rc" >"$2/vet.rc"
+	echo "$NILSENTRY_COMMIT" >"$2/commit"
+}
+
+# check_module NAME DIR: the run ended as scripts/realworld.sh requires.
+check_module() {
+	local m=$1 d=$2 rc nf bad
+	rc=$(cat "$d/vet.rc"); nf=$(grep -cE "$DIAG_RE" "$d/vet.stderr" || true)
 	# Type errors look like findings: a "file:line:col: msg" line that is not
 	# in nilsentry's grammar means packages that were not analyzed.
-	if [[ $rc != 0 && ! ($rc == 1 && $nf -gt 0) ]] || grep -qE "$CRASH_RE|^fatal error:" "$d/vet.stderr" ||
-		{ unexpected_lines "$d/vet.stderr"; grep -E "$DIAG_RE" "$d/vet.stderr" | grep -vE "$FINDING_RE"; } | grep -qv '^go: downloading '; then
-		FAILURES+=("$m: go vet exit $rc; first unexpected line: $({ unexpected_lines "$d/vet.stderr"; grep -E "$DIAG_RE" "$d/vet.stderr" | grep -vE "$FINDING_RE"; } | head -1)")
+	bad=$({ unexpected_lines "$d/vet.stderr"; grep -E "$DIAG_RE" "$d/vet.stderr" | grep -vE "$FINDING_RE"; } |
+		grep -v '^go: downloading ' | awk 'NR == 1') || true
+	if [[ $rc != 0 && ! ($rc == 1 && $nf -gt 0) ]] || grep -qE "$CRASH_RE|^fatal error:" "$d/vet.stderr" || [ -n "$bad" ]; then
+		FAILURES+=("$m: go vet exit $rc; first unexpected line: $bad")
 	fi
 }
 
@@ -70,7 +76,7 @@ sample() {
 	local f
 	while IFS= read -r f; do
 		printf '%s %s\n' "$(printf '%s:%s' "$SEED" "${f%%: *}" | sha256sum | cut -c1-64)" "$f"
-	done <"$1" | LC_ALL=C sort | head -n "$N" | cut -d' ' -f2- | LC_ALL=C sort
+	done <"$1" | LC_ALL=C sort | awk -v n="$N" 'NR <= n' | cut -d' ' -f2- | LC_ALL=C sort # awk, not head: no SIGPIPE under pipefail
 }
 
 # own_lines NAME: the lines of the module's own non-test Go files (see the top).
@@ -100,8 +106,9 @@ main() {
 			log "go vet -vettool=nilsentry on $(module_spec "$m")"
 			vet_module "$m" "$d"
 		fi
-		[ -f "$d/vet.stderr" ] || die "$d/vet.stderr missing (HOLDOUT_REUSE=1 needs an earlier run)"
+		[ -f "$d/vet.rc" ] || die "$d/vet.rc missing (HOLDOUT_REUSE=1 needs an earlier run)"
 		[[ ${HOLDOUT_REUSE:-0} != 1 ]] || log "reusing $d/vet.stderr (nilsentry $(cat "$d/commit"))"
+		check_module "$m" "$d"
 		awk -f "$CLASSIFY" "$d/vet.stderr" | LC_ALL=C sort >"$d/classes.tsv"
 		cut -f1 "$d/classes.tsv" >"$d/findings.txt"
 		sample "$d/findings.txt" >"$d/sample.txt"
