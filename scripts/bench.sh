@@ -132,12 +132,13 @@ main() {
 # RSS (KiB) of the processes whose command line matches PATTERN, sampled
 # every 0.2 s (the standalone command and its vet tool processes at once).
 sample_rss() {
-	local max=0 tot pid
+	local max=0 tot pid rss
 	echo 0 >"$2"
 	while :; do
 		tot=0
 		for pid in $(pgrep -f -- "$1"); do
-			tot=$((tot + $(awk '/^VmRSS/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)))
+			rss=$(awk '/^VmRSS/ {print $2}' "/proc/$pid/status" 2>/dev/null) || true # it may have exited
+			tot=$((tot + ${rss:-0}))
 		done
 		if [ "$tot" -gt "$max" ]; then max=$tot; echo "$max" >"$2"; fi
 		sleep 0.2
@@ -163,7 +164,7 @@ run_standalone() {
 	rm -f "$bin"
 	local same=yes; cmp -s "$out.1.stdout" "$out.2.stdout" || same=no
 	local w1 c1 r1 w2 nf
-	read -r w1 r1 c1 < <(awk '$1=="BENCHGO" {printf "%s %s %.1f", $2, $3, $4+$5}' "$out.1.time")
+	read -r w1 r1 c1 < <(awk '$1=="BENCHGO" {printf "%s %s %.1f\n", $2, $3, $4+$5}' "$out.1.time")
 	w2=$(awk '$1=="BENCHGO" {print $2}' "$out.2.time")
 	nf=$(grep -cE "$DIAG_RE" "$out.1.stdout" || true)
 	log "$name standalone: exit $rc, first run ${w1}s (${c1}s CPU), largest process $((r1 / 1024)) MiB, all at once $(($(cat "$out.total") / 1024)) MiB; cached run ${w2}s; $nf findings, same output: $same"
