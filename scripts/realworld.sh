@@ -119,6 +119,9 @@ run_one() {
 # cached, see scripts/lib/gcl.sh) and prints its path.
 gcl_binary() (
 	root=$ROOT GO=go GCL_VERSION=${GCL_VERSION:-v2.15.0}
+	# The binary scripts/gcl-e2e.sh built, if it is there (it keys on the
+	# user's GOCACHE, not the bench's).
+	NILSENTRY_GCL_CACHE=${NILSENTRY_GCL_CACHE:-$(dirname "$(GOCACHE='' go env GOCACHE)")/nilsentry-gcl}
 	tmp=$(mktemp -d)
 	trap 'rm -rf "$tmp"' EXIT
 	say() { log "gcl: $*"; }
