@@ -18,6 +18,18 @@ import (
 // that may yield nil for result i also returns a non-nil error (or a
 // false bool) in the last result, result i is nil-if-err (nil-if-not-ok),
 // and a caller that checks the error (ok) may trust it.
+// returnedNil is the evidence of a maybe-nil result i at the return r,
+// whose state there is s; with is appended to "F returns nil".
+func (a *analysis) returnedNil(r returnSite, s nilstate.State, i int, name, with string) *nilstate.Evidence {
+	switch {
+	case isNilConst(r.ops[i]):
+		return nilstate.NewEvidence(a.step(r.pos, name+" returns nil"+with))
+	case s.Ev.Len() == 1 && s.Ev.Origin().What == name+" returns nil":
+		return s.Ev // through the result slot of a function with defers
+	}
+	return s.Ev.Then(a.step(r.pos, "returned by "+name+with))
+}
+
 func (a *analysis) summarize() *summary.Summary {
 	sum := unknownSummary(a.fn)
 	results := a.fn.Signature.Results()
@@ -35,6 +47,7 @@ func (a *analysis) summarize() *summary.Summary {
 		errContract, okContract := lastIsErr, lastIsBool
 		paramContract := -2 // -2: no nil return yet; -1: broken; else the parameter
 		var ev *nilstate.Evidence
+		var nilErrEv *nilstate.Evidence // the first nil returned with a nil error, which callers' error checks let through
 		var firstNil returnSite
 		through := -2                // -2: no possibly-nil return yet; -1: not a pass-through; else the parameter
 		var zeroWith []bool          // other results that are zero at every nil return (zeroAt)
@@ -60,20 +73,16 @@ func (a *analysis) summarize() *summary.Summary {
 			}
 			if ev == nil {
 				firstNil = r
-				switch {
-				case isNilConst(r.ops[i]):
-					ev = nilstate.NewEvidence(a.step(r.pos, name+" returns nil"))
-				case s.Ev.Len() == 1 && s.Ev.Origin().What == name+" returns nil":
-					ev = s.Ev // through the result slot of a function with defers
-				default:
-					ev = s.Ev.Then(a.step(r.pos, "returned by "+name))
-				}
+				ev = a.returnedNil(r, s, i, name, "")
 			}
 			// The error contract breaks only where the error is surely nil
 			// (`return nil, nil`): an error from a call may be nil in
 			// theory, but the author returns it as the failure.
 			if lastIsErr && r.states[last].Kind == nilstate.Nil {
 				errContract = false
+				if nilErrEv == nil {
+					nilErrEv = a.returnedNil(r, s, i, name, " with a nil error")
+				}
 			}
 			if lastIsBool && !isFalse(r.ops[last]) && !sameCommaOk(r.ops[i], r.ops[last]) {
 				okContract = false
@@ -121,6 +130,10 @@ func (a *analysis) summarize() *summary.Summary {
 		case ev != nil:
 			if onlyBroken {
 				only = nil
+			}
+			if nilErrEv != nil {
+				// The nil a caller that checks the error still gets.
+				ev = nilErrEv
 			}
 			sum.Results[i] = summary.Result{Kind: summary.ResultMaybeNil, Ev: ev, Only: only}
 		case through >= 0:

@@ -229,7 +229,7 @@ func useBothNil() string {
 	if err != nil {
 		return ""
 	}
-	return c.Addr // want `nil dereference: c may be nil here \(bothNil returns nil at sources.go:224\)`
+	return c.Addr // want `nil dereference: c may be nil here \(bothNil returns nil with a nil error at sources.go:224\)`
 }
 
 // --- struct fields of a fresh literal ---
@@ -385,4 +385,26 @@ func genericAssertBlankPointer(v any) string {
 func genericAssertOkUnused(v any) (string, bool) {
 	it, ok := As[interface{ String() string }](v)
 	return it.String(), ok // want `nil interface method call: it may be nil here \(As returns nil with false at sources.go:\d+\)`
+}
+
+// origin fails with an error on a bad header and returns (nil, nil)
+// without one (websocket.Origin): the finding names the (nil, nil)
+// return, the nil a caller that checks the error still gets.
+func origin(h map[string]string) (*Conn, error) {
+	v, ok := h["Origin"]
+	if ok && v == "" {
+		return nil, errors.New("empty origin")
+	}
+	if !ok {
+		return nil, nil
+	}
+	return &Conn{Addr: v}, nil
+}
+
+func useOrigin(h map[string]string) string {
+	o, err := origin(h)
+	if err != nil {
+		return ""
+	}
+	return o.Addr // want `nil dereference: o may be nil here \(origin returns nil with a nil error at sources.go:399\)`
 }
