@@ -292,6 +292,8 @@ type analysis struct {
 
 	frozen map[*ssa.FreeVar]bool // captured variables assigned once (closures.go)
 
+	through map[ssa.Value]bool // values in loops that paths go through (keys.go)
+
 	calls  []CallCheck  // entry paths at calls (entry.go)
 	stores map[any]bool // may a call store a field (entry.go)
 
@@ -384,6 +386,7 @@ func (a *analysis) entry(b *ssa.BasicBlock) facts {
 			a.recycle(edge)
 			continue
 		}
+		a.forgetPhiPaths(edge, b)
 		for _, instr := range b.Instrs {
 			phi, ok := instr.(*ssa.Phi)
 			if !ok {

@@ -3,6 +3,7 @@ package flow
 import (
 	"go/token"
 	"go/types"
+	"slices"
 
 	"github.com/nilsentry/nilsentry/internal/nilstate"
 	"golang.org/x/tools/go/ssa"
@@ -22,9 +23,18 @@ import (
 // u.Profile.ID }` is guarded although the two loads are distinct SSA
 // values. A store retires the current loads of the path, which keep the
 // state they had (`old := s.conn; s.conn = nil; old.Close()` is fine).
+//
+// Paths are canonical, so that a check of one spelling guards the others:
+//   - an element is its slice's path and its index's key (elemKey):
+//     ps[i].Sel twice, and the range variable of `for i, p := range ps`
+//     with ps[i], are one path;
+//   - a field of a struct value (ssa.Field) is a path too: of the value
+//     itself when the value is a register (a parameter, a result), so
+//     r.TLS through an embedded *http.Request of a struct r is one path;
+//     of the memory it was loaded from while that load is current.
 type pathKey struct {
-	base  any // identity of the struct pointer, or the *ssa.Global / *ssa.Alloc itself
-	field int // field index; -1 for the variable itself
+	base  any // identity of the struct pointer, the element (elemKey), or the *ssa.Global / *ssa.Alloc itself
+	field int // field index; -1 for the variable (or element) itself
 }
 
 type lookupKey struct {
@@ -71,6 +81,18 @@ func (a *analysis) computeKey(v ssa.Value) any {
 				}
 			}
 		}
+	case *ssa.Field:
+		if l, ok := a.key(v.X).(ssa.Value); ok {
+			if p, ok := a.loads[l]; ok {
+				// A field of a struct copied from memory: current while
+				// the copy is (see transfer and store).
+				a.loads[v] = pathKey{p, v.Field}
+				return v
+			}
+		}
+		if nilable(v.Type()) || isStruct(v.Type()) {
+			return a.newPath(a.ident(v.X), v.Field)
+		}
 	case *ssa.Extract:
 		// Keyed by its tuple, so that a fact learned from the tuple's ok
 		// before the extract is defined (for x := range ch) survives it.
@@ -92,7 +114,10 @@ func (a *analysis) ident(v ssa.Value) any {
 		// The address of a struct-valued field (c.Storage in
 		// c.Storage.TSDB) is the path of its contents: every occurrence
 		// of the expression is a new FieldAddr, but the same memory.
-		return pathKey{a.ident(fa.X), fa.Field}
+		return a.newPath(a.ident(fa.X), fa.Field)
+	}
+	if ia, ok := v.(*ssa.IndexAddr); ok {
+		return a.elemPath(ia)
 	}
 	k := a.key(v)
 	if l, ok := k.(ssa.Value); ok {
@@ -117,18 +142,123 @@ func (a *analysis) loadPath(k any) (ssa.Value, pathKey, bool) {
 func (a *analysis) path(addr ssa.Value) (pathKey, bool) {
 	switch addr := addr.(type) {
 	case *ssa.FieldAddr:
-		return pathKey{a.ident(addr.X), addr.Field}, true
-	case *ssa.Global, *ssa.Alloc, *ssa.FreeVar:
+		return a.newPath(a.ident(addr.X), addr.Field), true
+	case *ssa.IndexAddr:
+		return a.elemPath(addr), true
+	case *ssa.Alloc:
+		// In a loop, each iteration allocates a new variable.
+		a.noteThrough(addr)
+		return pathKey{addr, -1}, true
+	case *ssa.Global, *ssa.FreeVar:
 		// A captured variable is a FreeVar holding its address.
 		return pathKey{addr, -1}, true
 	}
 	return pathKey{}, false
 }
 
-// elemKey names a slice or array element read as a map key: m[keys[i]]
-// twice is the same lookup.
+// elemKey names a slice or array element: by the identity of the slice
+// (or array pointer) and the key of the index. Read as a map key,
+// m[keys[i]] twice is the same lookup; as a path, ps[i] twice is the same
+// memory.
 type elemKey struct {
 	base, index any
+}
+
+// elemPath is the access path of the element at ia.
+func (a *analysis) elemPath(ia *ssa.IndexAddr) pathKey {
+	base, index := a.ident(ia.X), a.operandKey(ia.Index)
+	a.noteThrough(base)
+	a.noteThrough(index)
+	return pathKey{elemKey{base, index}, -1}
+}
+
+// newPath is the path of field f of base.
+func (a *analysis) newPath(base any, f int) pathKey {
+	a.noteThrough(base)
+	return pathKey{base, f}
+}
+
+// noteThrough remembers that a path goes through k, as its base or as an
+// index, when k is a value that a loop defines again: facts about the
+// paths through its previous value are then forgotten (see forgetThrough).
+func (a *analysis) noteThrough(k any) {
+	if t, ok := k.(tupleKey); ok {
+		k = t.tuple
+	}
+	v, ok := k.(ssa.Value)
+	if !ok || !a.inLoop(v) {
+		return
+	}
+	if a.through == nil {
+		a.through = make(map[ssa.Value]bool)
+	}
+	a.through[v] = true
+}
+
+// forgetThrough drops the facts about the paths that go through a value
+// of vals (p.next.val or ps[i] with p or i in vals), which are taking a
+// new value: what held for the old one (the previous iteration's node or
+// element) does not hold for it. Current loads of such paths keep the
+// state they had.
+func (a *analysis) forgetThrough(st facts, vals ...ssa.Value) {
+	var through func(k any) bool
+	through = func(k any) bool {
+		switch k := k.(type) {
+		case pathKey:
+			return through(k.base)
+		case elemKey:
+			return through(k.base) || through(k.index)
+		case tupleKey:
+			return slices.Contains(vals, k.tuple)
+		case ssa.Value:
+			return slices.Contains(vals, k)
+		}
+		return false
+	}
+	a.retire(st, func(p pathKey) bool { return through(p) })
+	for k := range st {
+		if through(k) {
+			delete(st, k)
+		}
+	}
+}
+
+// forgetPhiPaths applies forgetThrough on an edge into b for b's φs.
+func (a *analysis) forgetPhiPaths(edge facts, b *ssa.BasicBlock) {
+	if len(a.through) == 0 {
+		return
+	}
+	var phis []ssa.Value
+	for _, instr := range b.Instrs {
+		phi, ok := instr.(*ssa.Phi)
+		if !ok {
+			break
+		}
+		if a.through[phi] {
+			phis = append(phis, phi)
+		}
+	}
+	if phis != nil {
+		a.forgetThrough(edge, phis...)
+	}
+}
+
+// parent is the path a path key reads through: the base of a pathKey, the
+// slice of an elemKey.
+func parent(k any) (any, bool) {
+	switch k := k.(type) {
+	case pathKey:
+		return k.base, true
+	case elemKey:
+		return k.base, true
+	}
+	return nil, false
+}
+
+// isStruct reports whether t is a struct type, whose fields are paths.
+func isStruct(t types.Type) bool {
+	_, ok := t.Underlying().(*types.Struct)
+	return ok
 }
 
 // operandKey keys a map index: constants by value, element reads by
@@ -153,11 +283,11 @@ func (a *analysis) operandKey(v ssa.Value) any {
 // global, allocation or other value whose memory the path reads.
 func root(k any) any {
 	for {
-		p, ok := k.(pathKey)
+		b, ok := parent(k)
 		if !ok {
 			return k
 		}
-		k = p.base
+		k = b
 	}
 }
 
@@ -171,8 +301,8 @@ func under(k, prefix pathKey) bool {
 	if prefix.field == -1 && root(k) == prefix.base {
 		return true
 	}
-	for b, ok := k.base.(pathKey); ok; b, ok = b.base.(pathKey) {
-		if b == prefix {
+	for b, ok := parent(k); ok; b, ok = parent(b) {
+		if b == any(prefix) {
 			return true
 		}
 	}

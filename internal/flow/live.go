@@ -144,8 +144,8 @@ func (a *analysis) prune(st facts, b *ssa.BasicBlock) {
 			return true
 		}
 		bases := a.liveBases(b)
-		for q, ok := p.base.(pathKey); ok; q, ok = q.base.(pathKey) {
-			if bases[q] {
+		for q, ok := parent(p); ok; q, ok = parent(q) {
+			if qp, isPath := q.(pathKey); isPath && bases[qp] {
 				return false
 			}
 		}

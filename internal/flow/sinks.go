@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"go/token"
 	"go/types"
+	"slices"
 
 	"github.com/nilsentry/nilsentry/internal/nilstate"
 	"github.com/nilsentry/nilsentry/internal/summary"
@@ -27,6 +28,9 @@ func (a *analysis) transfer(st facts, b *ssa.BasicBlock) facts {
 						delete(st, tupleKey{v, i})
 					}
 				}
+				if a.through[v] {
+					a.forgetThrough(st, v)
+				}
 			}
 		}
 		switch instr := instr.(type) {
@@ -36,6 +40,14 @@ func (a *analysis) transfer(st facts, b *ssa.BasicBlock) facts {
 			if instr.Op == token.MUL {
 				a.sink(st, instr, instr.X, implicitLoad(instr))
 				if _, _, ok := a.loadPath(a.key(instr)); ok {
+					st[current{instr}] = nilstate.NonNilState
+				}
+			}
+		case *ssa.Field:
+			// A field of a struct copy reads the copy's path while the
+			// copy is current.
+			if _, _, ok := a.loadPath(a.key(instr)); ok {
+				if x, ok := a.key(instr.X).(ssa.Value); ok && isCurrent(st, x) {
 					st[current{instr}] = nilstate.NonNilState
 				}
 			}
@@ -337,6 +349,40 @@ func (a *analysis) fieldsNonNil(st facts, arg ssa.Value, mask uint64, s nilstate
 	}
 }
 
+// retireCopies ends the currency of the struct copies that hold the
+// memory at p (`c := *cfg; cfg.Log = nil; c.Log` reads the copy), and of
+// the fields read from them.
+func (a *analysis) retireCopies(st facts, p pathKey) {
+	var copies []any
+	for k := range st {
+		c, ok := k.(current)
+		if !ok || !isStruct(c.load.Type()) {
+			continue
+		}
+		if q := a.loads[c.load]; under(p, q) {
+			copies = append(copies, any(c.load))
+		}
+	}
+	if copies == nil {
+		return
+	}
+	for _, c := range copies {
+		delete(st, current{c.(ssa.Value)})
+	}
+	for k := range st {
+		if c, ok := k.(current); ok {
+			if f, ok := c.load.(*ssa.Field); ok && slices.Contains(copies, a.key(f.X)) {
+				if s, ok := st[a.loads[f]]; ok {
+					if _, own := st[f]; !own {
+						st[f] = s
+					}
+				}
+				delete(st, k)
+			}
+		}
+	}
+}
+
 // escapes reports whether a local allocation may be reached by code
 // other than the function's own loads and stores: captured by a closure,
 // stored elsewhere, boxed, or passed to a call.
@@ -362,6 +408,7 @@ func (a *analysis) store(st facts, s *ssa.Store) {
 		return
 	}
 	a.retire(st, func(k pathKey) bool { return k == p || under(k, p) })
+	a.retireCopies(st, p)
 	for k := range st {
 		if pk, ok := k.(pathKey); ok && under(pk, p) {
 			delete(st, k)

@@ -117,7 +117,7 @@ func mapRangeValues(m map[string]*User) int {
 
 func elementStoredNil(users []*User) string {
 	users[0] = nil
-	return users[0].Name // an element the code set to nil: not tracked (documented gap)
+	return users[0].Name // want `nil dereference: users\[0\] is nil here \(assigned nil at precision.go:119\)`
 }
 
 // --- closures and generics ---
