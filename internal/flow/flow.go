@@ -422,7 +422,18 @@ func (a *analysis) join(x, y facts) facts {
 	}
 	for k, sy := range y {
 		if _, ok := x[k]; !ok {
-			x[k] = nilstate.Join(a.absent(x, k), sy)
+			if _, cur := k.(current); !cur {
+				x[k] = nilstate.Join(a.absent(x, k), sy)
+			}
+		}
+	}
+	// A load is current after the merge only if it is on both sides: where
+	// a call or store retired it on one, it reads its own (joined) fact.
+	for k := range x {
+		if _, cur := k.(current); cur {
+			if _, ok := y[k]; !ok {
+				delete(x, k)
+			}
 		}
 	}
 	return x

@@ -370,6 +370,13 @@ func (a *analysis) holders(st facts, v ssa.Value, prev *nilstate.Evidence) {
 			if cur, ok := st[p]; ok && cur.Kind.MayBeNil() && (storesTo(addr) == 1 || prev != nil && cur.Ev == prev) {
 				st[p] = nilstate.NonNilState
 			}
+		case *ssa.IndexAddr:
+			// An element assigned v (`ps[i], err = f(); if err != nil
+			// {...}`), while it still holds v's state.
+			p := a.elemPath(addr)
+			if cur, ok := st[p]; ok && prev != nil && cur.Kind.MayBeNil() && cur.Ev == prev {
+				st[p] = nilstate.NonNilState
+			}
 		case *ssa.FieldAddr:
 			p := pathKey{a.ident(addr.X), addr.Field}
 			cur, ok := st[p]
