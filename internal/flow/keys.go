@@ -437,16 +437,18 @@ func isCurrent(st facts, load ssa.Value) bool {
 // retire ends the currency of loads whose path matches: they keep, as
 // their own fact, the state their path had.
 func (a *analysis) retire(st facts, match func(pathKey) bool) {
+	a.retireLoads(st, func(load ssa.Value) bool { return match(a.loads[load]) })
+}
+
+// retireLoads ends the currency of the loads that match, which keep the
+// state their path had as their own fact.
+func (a *analysis) retireLoads(st facts, match func(load ssa.Value) bool) {
 	for k := range st {
 		c, ok := k.(current)
-		if !ok {
+		if !ok || !match(c.load) {
 			continue
 		}
-		p := a.loads[c.load]
-		if !match(p) {
-			continue
-		}
-		if s, ok := st[p]; ok {
+		if s, ok := st[a.loads[c.load]]; ok {
 			if _, own := st[c.load]; !own {
 				st[c.load] = s
 			}

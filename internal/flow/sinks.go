@@ -353,34 +353,26 @@ func (a *analysis) fieldsNonNil(st facts, arg ssa.Value, mask uint64, s nilstate
 // memory at p (`c := *cfg; cfg.Log = nil; c.Log` reads the copy), and of
 // the fields read from them.
 func (a *analysis) retireCopies(st facts, p pathKey) {
-	var copies []any
+	var copies []ssa.Value
 	for k := range st {
-		c, ok := k.(current)
-		if !ok || !isStruct(c.load.Type()) {
-			continue
-		}
-		if q := a.loads[c.load]; under(p, q) {
-			copies = append(copies, any(c.load))
+		if c, ok := k.(current); ok && isStruct(c.load.Type()) && under(p, a.loads[c.load]) {
+			copies = append(copies, c.load)
 		}
 	}
 	if copies == nil {
 		return
 	}
 	for _, c := range copies {
-		delete(st, current{c.(ssa.Value)})
+		delete(st, current{c}) // a struct has no nil state of its own to keep
 	}
-	for k := range st {
-		if c, ok := k.(current); ok {
-			if f, ok := c.load.(*ssa.Field); ok && slices.Contains(copies, a.key(f.X)) {
-				if s, ok := st[a.loads[f]]; ok {
-					if _, own := st[f]; !own {
-						st[f] = s
-					}
-				}
-				delete(st, k)
-			}
+	a.retireLoads(st, func(load ssa.Value) bool {
+		f, ok := load.(*ssa.Field)
+		if !ok {
+			return false
 		}
-	}
+		x, _ := a.key(f.X).(ssa.Value)
+		return slices.Contains(copies, x)
+	})
 }
 
 // escapes reports whether a local allocation may be reached by code
