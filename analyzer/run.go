@@ -158,17 +158,16 @@ func isTestFile(pass *analysis.Pass, pos token.Pos) bool {
 // literals, so nested literals see what their re-analyzed parent captured.
 func reanalyzeLiterals(fns []*ssa.Function, results map[*ssa.Function]flow.Result, env *env) {
 	for _, fn := range fns {
-		for _, fv := range fn.FreeVars {
-			if _, ok := env.captured[fv]; ok {
-				results[fn] = flow.Analyze(fn, env)
-				break
-			}
+		if env.capturesOf[fn] {
+			results[fn] = flow.Analyze(fn, env)
 		}
-		for fv, s := range results[fn].Captures {
+		for c, s := range results[fn].Captures {
 			if env.captured == nil {
-				env.captured = make(map[*ssa.FreeVar]nilstate.State)
+				env.captured = make(map[flow.Capture]nilstate.State)
+				env.capturesOf = make(map[*ssa.Function]bool)
 			}
-			env.captured[fv] = s
+			env.captured[c] = s
+			env.capturesOf[c.FV.Parent()] = true
 		}
 	}
 }
@@ -207,7 +206,8 @@ type env struct {
 	fields   map[*types.Var]*nilstate.Evidence // found in this package (fields of any package)
 
 	importedFields map[*types.Var]*summary.FieldFact  // fields of other packages, fact and local evidence merged
-	captured       map[*ssa.FreeVar]nilstate.State    // states of variables at the closures that capture them
+	captured       map[flow.Capture]nilstate.State    // states of variables at the closures that capture them
+	capturesOf     map[*ssa.Function]bool             // literals with captured states
 	entries        map[*ssa.Function][]flow.EntryPath // paths the findings depend on, for callers (flow/entry.go)
 
 	paths       objectpath.Encoder
@@ -411,8 +411,8 @@ func (e *env) Entries(callee *ssa.Function) []flow.EntryPath {
 	return e.entries[callee]
 }
 
-func (e *env) Captured(fv *ssa.FreeVar) nilstate.State {
-	return e.captured[fv]
+func (e *env) Captured(c flow.Capture) nilstate.State {
+	return e.captured[c]
 }
 
 func (e *env) File(pos token.Pos) string {

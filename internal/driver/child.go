@@ -26,6 +26,9 @@ const (
 	streamFlag = "driver.stream"
 	// noTestsFlag drops _test.go files from the package (-test=false).
 	noTestsFlag = "driver.notests"
+	// fullSalt prefixes the stream salt of a run in which dependencies
+	// are analyzed in full too (see rerunReplayed in vet.go).
+	fullSalt = "full:"
 )
 
 // A record is one line of a vet tool's stream output.
@@ -65,12 +68,16 @@ func vetMain(a *analysis.Analyzer, factsOnly func()) {
 			fmt.Fprintf(os.Stderr, "%s: reading vet config: %v\n", a.Name, err)
 			os.Exit(1)
 		}
-		if cfg.VetxOnly && factsOnly != nil {
-			factsOnly()
-		}
 		// unitchecker parses the flags; these two are needed before it
 		// runs, and only the nilsentry command passes them, in this form.
 		stream := slices.ContainsFunc(os.Args, func(s string) bool { return strings.HasPrefix(s, "-"+streamFlag+"=") })
+		full := slices.ContainsFunc(os.Args, func(s string) bool { return strings.HasPrefix(s, "-"+streamFlag+"="+fullSalt) })
+		if full {
+			cfg.VetxOnly = false // analyzed, and cached, as if it were vetted itself
+		}
+		if cfg.VetxOnly && factsOnly != nil {
+			factsOnly()
+		}
 		if slices.Contains(os.Args, "-"+noTestsFlag) {
 			rewritten, ok := withoutTests(cfgFile, &cfg)
 			if !ok {

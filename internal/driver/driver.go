@@ -257,21 +257,35 @@ func Run(args []string, stdout, stderr io.Writer, a *analysis.Analyzer) int {
 	}
 
 	prog := startProgress(stderr, a.Name)
-	var roots map[string]bool
+	var roots, plain map[string]bool
 	listed := make(chan struct{})
 	go func() {
 		defer close(listed)
 		var n int
-		roots, n = listRoots(cwd, opts)
+		roots, plain, n = listRoots(cwd, opts)
 		prog.setTotal(n)
 	}()
-	res, err := runVet(cwd, vetArgs(exe, opts, a, set), a.Name, prog)
+	vetCmd := vetArgs(exe, opts, a, set)
+	res, err := runVet(cwd, vetCmd, a.Name, prog)
 	prog.stop()
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", a.Name, err)
 		return exitError
 	}
 	<-listed
+	if replayed := replayedRoots(res, plain); len(replayed) > 0 {
+		more, err := runVet(cwd, rerunArgs(vetCmd, replayed), a.Name, nil)
+		if err != nil {
+			fmt.Fprintf(stderr, "%s: %v\n", a.Name, err)
+			return exitError
+		}
+		keepRoots(&more, roots)
+		res.findings = append(res.findings, more.findings...)
+		res.errs = append(res.errs, more.errs...)
+		for id := range more.analyzed {
+			res.analyzed[id] = true
+		}
+	}
 	keepRoots(&res, roots)
 	errs := res.errs
 	sortFindings(res.findings)

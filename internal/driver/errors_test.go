@@ -93,3 +93,19 @@ func TestProgress(t *testing.T) {
 		"\r\x1b[Knilsentry: analyzed 3/3 packages, 1 dependencies\r\x1b[K", buf.String())
 	assert.False(t, strings.Contains(buf.String(), "\n"), "progress stays on one line")
 }
+
+func TestReplayedRoots(t *testing.T) {
+	res := vetResult{
+		analyzed: map[string]bool{"example.com/m [example.com/m.test]": true, "example.com/m_test": true},
+		errs:     []PackageError{{Package: "example.com/bad", Err: "does not type-check"}},
+	}
+	plain := map[string]bool{"example.com/m": true, "example.com/dep": true, "example.com/bad": true, "example.com/a": true}
+	assert.Equal(t, []string{"example.com/a", "example.com/dep"}, replayedRoots(res, plain),
+		"vetted packages with no run reported and no error")
+}
+
+func TestRerunArgs(t *testing.T) {
+	args := []string{"vet", "-json", "-vettool=/bin/n", "-" + streamFlag + "=", "-tags=x", "./...", "./cmd/..."}
+	assert.Equal(t, []string{"vet", "-json", "-vettool=/bin/n", "-" + streamFlag + "=" + fullSalt, "-tags=x", "example.com/a"},
+		rerunArgs(args, []string{"example.com/a"}))
+}

@@ -146,6 +146,43 @@ func TestRunCache(t *testing.T) {
 	assert.Equal(t, []string{"example.com/m/sub|sub.go", "example.com/m|user.go"}, runs())
 }
 
+// TestRunAfterDependencyRun: go vet's cache key for a package does not
+// say whether it was analyzed for facts only, so after `./sub` (where
+// example.com/m is a dependency) a run of `./...` gets m's facts-only
+// output replayed, without findings; the command analyzes m again, in
+// full, and the run after that replays everything.
+func TestRunAfterDependencyRun(t *testing.T) {
+	writeModule(t, map[string]string{"user.go": userGo, "sub/sub.go": otherGo})
+	runlog := filepath.Join(t.TempDir(), "runs")
+	t.Setenv("NILSENTRY_DRIVER_TEST_RUNLOG", runlog)
+	runs := func() []string {
+		data, _ := os.ReadFile(runlog)
+		_ = os.Remove(runlog)
+		lines := strings.Fields(strings.ReplaceAll(string(data), " ", "|"))
+		slices.Sort(lines)
+		return lines
+	}
+
+	code, out, _ := run(t, "./sub")
+	assert.Equal(t, exitFindings, code)
+	assert.NotContains(t, out, "user.go")
+	runs()
+
+	code, all, _ := run(t, "./...")
+	assert.Equal(t, exitFindings, code)
+	assert.Contains(t, all, "user.go:10:9", "m's findings, although go vet replayed its facts-only run")
+	assert.Contains(t, all, "sub/sub.go:8:9")
+	assert.Equal(t, []string{"example.com/m|user.go"}, runs(), "m analyzed again in full, sub replayed")
+
+	code, again, _ := run(t, "./...")
+	assert.Equal(t, exitFindings, code)
+	assert.Equal(t, all, again)
+	assert.Empty(t, runs(), "nothing analyzed again")
+
+	_, fresh, _ := run(t, "-cache=false", "./...")
+	assert.Equal(t, fresh, all, "the same as a run without the cache")
+}
+
 func TestRunNoFindings(t *testing.T) {
 	writeModule(t, map[string]string{"ok.go": "package m\n\nfunc F() int { return 1 }\n"})
 	for _, format := range []string{"text", "json", "sarif"} {

@@ -176,10 +176,11 @@ func vetErrors(stderr, name string) []PackageError {
 
 // listRoots returns the import paths of the packages go vet analyzes
 // for findings (those the patterns match; an external test package
-// "p_test" counts under p), and how many vet runs report on them: one
-// for each package, and one more for an external test. It returns nil,
-// 0 when go list fails; go vet then says why.
-func listRoots(dir string, opts options) (map[string]bool, int) {
+// "p_test" counts under p), those of them vetted as a package of their
+// own (they have files besides external tests), and how many vet runs
+// report on them: one for each package, and one more for an external
+// test. It returns nil, nil, 0 when go list fails; go vet then says why.
+func listRoots(dir string, opts options) (roots, plain map[string]bool, n int) {
 	args := []string{"list", "-e", "-f", "{{.ImportPath}} {{if or .GoFiles .CgoFiles .TestGoFiles}}p{{end}}{{if .XTestGoFiles}}x{{end}}"}
 	if opts.tags != "" {
 		args = append(args, "-tags="+opts.tags)
@@ -188,16 +189,64 @@ func listRoots(dir string, opts options) (map[string]bool, int) {
 	cmd.Dir = dir
 	out, err := cmd.Output()
 	if err != nil {
-		return nil, 0
+		return nil, nil, 0
 	}
-	roots := make(map[string]bool)
-	n := 0
+	roots, plain = make(map[string]bool), make(map[string]bool)
 	for line := range strings.Lines(string(out)) {
 		path, runs, _ := strings.Cut(strings.TrimSpace(line), " ")
 		roots[path] = true
+		if strings.Contains(runs, "p") {
+			plain[path] = true
+		}
 		n += len(runs)
 	}
-	return roots, n
+	return roots, plain, n
+}
+
+// replayedRoots returns the packages of plain (those go vet vets
+// themselves, besides their tests) that no run reported as analyzed and
+// that had no error: go vet replayed a facts-only run's output for them.
+// go vet's cache key for a package's vet run does not say whether the run
+// was for facts only (Go 1.26), so a package first analyzed as a
+// dependency (`nilsentry ./cmd/x`) and vetted itself later (`nilsentry
+// ./...`) gets that run's output, which has no findings. It is sorted.
+func replayedRoots(res vetResult, plain map[string]bool) []string {
+	failed := make(map[string]bool)
+	for _, e := range res.errs {
+		failed[packagePath(e.Package)] = true
+	}
+	analyzed := make(map[string]bool) // "p [p.test]" is p analyzed with its tests
+	for id := range res.analyzed {
+		analyzed[packagePath(id)] = true
+	}
+	var paths []string
+	for p := range plain {
+		if !analyzed[p] && !failed[p] {
+			paths = append(paths, p)
+		}
+	}
+	slices.Sort(paths)
+	return paths
+}
+
+// rerunArgs turns a run's go vet arguments into those of a run over the
+// replayed packages alone, with a salt whose cache entries all come from
+// full runs: there, dependencies are analyzed for findings too (their
+// findings are dropped by keepRoots), so no entry lacks them.
+func rerunArgs(args []string, replayed []string) []string {
+	var out []string
+	for _, arg := range args {
+		if salt, ok := strings.CutPrefix(arg, "-"+streamFlag+"="); ok {
+			out = append(out, "-"+streamFlag+"="+fullSalt+salt)
+			continue
+		}
+		out = append(out, arg)
+		if strings.HasPrefix(arg, "-") || arg == "vet" {
+			continue
+		}
+		out = out[:len(out)-1] // a pattern
+	}
+	return append(out, replayed...)
 }
 
 // keepRoots drops what go vet printed for packages outside roots (nil:

@@ -14,6 +14,20 @@ import (
 // exactly once, before the closure is made, and written by nobody else.
 // For those variables the state at the MakeClosure is passed in (Env.Captured);
 // for any other variable the literal starts from Unknown, as before.
+//
+// A guard around the MakeClosure also holds inside the literal: `if t.Res
+// != nil { return func() string { return t.Res.Addr } }`. For a pointer
+// variable assigned once, the fields of what it points to that are
+// non-nil where the only MakeClosure of the literal runs are non-nil on the
+// literal's entry. The literal may run after the field changed; like a
+// call, which keeps what was known non-nil, the author's guard is trusted.
+
+// Capture names what a literal captures: the variable FV (Field -1), or
+// field Field of the struct FV's variable points to.
+type Capture struct {
+	FV    *ssa.FreeVar
+	Field int
+}
 
 // capture records the states of the once-assigned variables that mc
 // captures, for the literal's own analysis.
@@ -31,6 +45,7 @@ func (a *analysis) capture(st facts, mc *ssa.MakeClosure) {
 		if store == nil {
 			continue
 		}
+		a.captureGuards(st, mc, lit, al, lit.FreeVars[i])
 		// The variable holds the stored value: a check of either (`if err
 		// != nil` for the value, `if u == nil` for the variable) counts.
 		s, ok := st[pathKey{al, -1}]
@@ -42,13 +57,38 @@ func (a *analysis) capture(st facts, mc *ssa.MakeClosure) {
 		}
 		fv := lit.FreeVars[i]
 		s = nilstate.State{Kind: s.Kind, Ev: s.Ev.Then(a.step(lit.Pos(), "captured by the function literal"))}
-		if a.captures == nil {
-			a.captures = make(map[*ssa.FreeVar]nilstate.State)
+		a.addCapture(Capture{fv, -1}, s)
+	}
+}
+
+func (a *analysis) addCapture(c Capture, s nilstate.State) {
+	if a.captures == nil {
+		a.captures = make(map[Capture]nilstate.State)
+	}
+	if old, seen := a.captures[c]; seen {
+		s = nilstate.Join(old, s)
+	}
+	a.captures[c] = s
+}
+
+// captureGuards records the fields of the struct that the captured
+// pointer variable al points to which are non-nil at mc, the literal's
+// only MakeClosure (with several, each would need them).
+func (a *analysis) captureGuards(st facts, mc *ssa.MakeClosure, lit *ssa.Function, al *ssa.Alloc, fv *ssa.FreeVar) {
+	if refs := lit.Referrers(); refs == nil || len(*refs) != 1 {
+		return
+	}
+	base := pathKey{al, -1}
+	for k, s := range st {
+		p, ok := k.(pathKey)
+		if !ok || p.base != any(base) || p.field < 0 || s.Kind != nilstate.NonNil {
+			continue
 		}
-		if old, seen := a.captures[fv]; seen {
-			s = nilstate.Join(old, s)
-		}
-		a.captures[fv] = s
+		// With evidence, so that the literal's use counts neither as a
+		// guarded nor as an unguarded use of the field (summary.Credible):
+		// the guard is the enclosing function's, counted there.
+		a.addCapture(Capture{fv, p.field}, nilstate.State{Kind: nilstate.NonNil,
+			Ev: nilstate.NewEvidence(a.step(mc.Pos(), "checked where the function literal is made"))})
 	}
 }
 
@@ -120,7 +160,18 @@ func onlyLoaded(mc *ssa.MakeClosure, al *ssa.Alloc) bool {
 func (a *analysis) initial() facts {
 	st := facts{}
 	for _, fv := range a.fn.FreeVars {
-		if s := a.env.Captured(fv); s.Kind.MayBeNil() {
+		if ptr, ok := fv.Type().Underlying().(*types.Pointer); ok {
+			if p, ok := ptr.Elem().Underlying().(*types.Pointer); ok {
+				if strct, ok := p.Elem().Underlying().(*types.Struct); ok {
+					for f := 0; f < strct.NumFields(); f++ {
+						if s := a.env.Captured(Capture{fv, f}); s.Kind == nilstate.NonNil {
+							st[pathKey{pathKey{fv, -1}, f}] = s
+						}
+					}
+				}
+			}
+		}
+		if s := a.env.Captured(Capture{fv, -1}); s.Kind.MayBeNil() {
 			st[pathKey{fv, -1}] = s
 			if a.frozen == nil {
 				a.frozen = make(map[*ssa.FreeVar]bool)

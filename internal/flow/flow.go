@@ -30,10 +30,11 @@ type Env interface {
 	Where(pos token.Pos) string
 	// File is the name of the file of a position.
 	File(pos token.Pos) string
-	// Captured is the state of a variable a function literal captures,
-	// as the enclosing function knew it (see closures.go); Unknown if
-	// nothing is known.
-	Captured(fv *ssa.FreeVar) nilstate.State
+	// Captured is the state of a variable a function literal captures
+	// (field -1), or of a field of the struct it points to, as the
+	// enclosing function knew it (see closures.go); Unknown if nothing is
+	// known.
+	Captured(c Capture) nilstate.State
 	// Entries lists the entry paths the findings of a function of this
 	// package depend on (see entry.go), for its callers to check.
 	Entries(callee *ssa.Function) []EntryPath
@@ -116,7 +117,7 @@ type Result struct {
 	Uses map[types.Object]summary.FieldUses
 	// Captures are the states of variables captured by the function
 	// literals this function makes (see closures.go).
-	Captures map[*ssa.FreeVar]nilstate.State
+	Captures map[Capture]nilstate.State
 	// Calls are the states of callees' entry paths at this function's
 	// calls (see entry.go).
 	Calls []CallCheck
@@ -288,7 +289,7 @@ type analysis struct {
 	paramDeref map[*ssa.Parameter]nilstate.Step
 	returns    []returnSite
 	uses       map[types.Object]summary.FieldUses
-	captures   map[*ssa.FreeVar]nilstate.State
+	captures   map[Capture]nilstate.State
 
 	frozen map[*ssa.FreeVar]bool // captured variables assigned once (closures.go)
 
