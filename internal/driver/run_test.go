@@ -102,17 +102,24 @@ user_test.go:7:6: nil dereference: x may be nil here (declared without a value a
 
 // The second run on unchanged code replays go vet's cache; -cache=false
 // and a changed file analyze again; -test=false drops test files.
-func TestRunCache(t *testing.T) {
-	dir := writeModule(t, map[string]string{"user.go": userGo, "user_test.go": userTestGo, "sub/sub.go": otherGo})
+// runLog makes the fake analyzer log its runs and returns a function that
+// reads and clears the log: "package|files" per run, sorted.
+func runLog(t *testing.T) func() []string {
+	t.Helper()
 	runlog := filepath.Join(t.TempDir(), "runs")
 	t.Setenv("NILSENTRY_DRIVER_TEST_RUNLOG", runlog)
-	runs := func() []string {
+	return func() []string {
 		data, _ := os.ReadFile(runlog)
 		_ = os.Remove(runlog)
 		lines := strings.Fields(strings.ReplaceAll(string(data), " ", "|"))
 		slices.Sort(lines)
 		return lines
 	}
+}
+
+func TestRunCache(t *testing.T) {
+	dir := writeModule(t, map[string]string{"user.go": userGo, "user_test.go": userTestGo, "sub/sub.go": otherGo})
+	runs := runLog(t)
 
 	code, first, _ := run(t, "./...")
 	assert.Equal(t, exitFindings, code)
@@ -153,15 +160,7 @@ func TestRunCache(t *testing.T) {
 // full, and the run after that replays everything.
 func TestRunAfterDependencyRun(t *testing.T) {
 	writeModule(t, map[string]string{"user.go": userGo, "sub/sub.go": otherGo})
-	runlog := filepath.Join(t.TempDir(), "runs")
-	t.Setenv("NILSENTRY_DRIVER_TEST_RUNLOG", runlog)
-	runs := func() []string {
-		data, _ := os.ReadFile(runlog)
-		_ = os.Remove(runlog)
-		lines := strings.Fields(strings.ReplaceAll(string(data), " ", "|"))
-		slices.Sort(lines)
-		return lines
-	}
+	runs := runLog(t)
 
 	code, out, _ := run(t, "./sub")
 	assert.Equal(t, exitFindings, code)
