@@ -27,7 +27,7 @@ const (
 	// noTestsFlag drops _test.go files from the package (-test=false).
 	noTestsFlag = "driver.notests"
 	// fullSalt prefixes the stream salt of a run in which dependencies
-	// are analyzed in full too (see rerunReplayed in vet.go).
+	// are analyzed in full too (see replayedRoots and rerunArgs in vet.go).
 	fullSalt = "full:"
 )
 

@@ -100,8 +100,6 @@ user_test.go:7:6: nil dereference: x may be nil here (declared without a value a
 `, out)
 }
 
-// The second run on unchanged code replays go vet's cache; -cache=false
-// and a changed file analyze again; -test=false drops test files.
 // runLog makes the fake analyzer log its runs and returns a function that
 // reads and clears the log: "package|files" per run, sorted.
 func runLog(t *testing.T) func() []string {
@@ -117,6 +115,8 @@ func runLog(t *testing.T) func() []string {
 	}
 }
 
+// The second run on unchanged code replays go vet's cache; -cache=false
+// and a changed file analyze again; -test=false drops test files.
 func TestRunCache(t *testing.T) {
 	dir := writeModule(t, map[string]string{"user.go": userGo, "user_test.go": userTestGo, "sub/sub.go": otherGo})
 	runs := runLog(t)

@@ -160,13 +160,12 @@ func onlyLoaded(mc *ssa.MakeClosure, al *ssa.Alloc) bool {
 func (a *analysis) initial() facts {
 	st := facts{}
 	for _, fv := range a.fn.FreeVars {
+		// fv holds the address of a variable; of a pointer, for guards.
 		if ptr, ok := fv.Type().Underlying().(*types.Pointer); ok {
-			if p, ok := ptr.Elem().Underlying().(*types.Pointer); ok {
-				if strct, ok := p.Elem().Underlying().(*types.Struct); ok {
-					for f := 0; f < strct.NumFields(); f++ {
-						if s := a.env.Captured(Capture{fv, f}); s.Kind == nilstate.NonNil {
-							st[pathKey{pathKey{fv, -1}, f}] = s
-						}
+			if strct := pointee(ptr.Elem()); strct != nil {
+				for f := 0; f < strct.NumFields(); f++ {
+					if s := a.env.Captured(Capture{fv, f}); s.Kind == nilstate.NonNil {
+						st[pathKey{pathKey{fv, -1}, f}] = s
 					}
 				}
 			}

@@ -82,13 +82,11 @@ func (a *analysis) computeKey(v ssa.Value) any {
 			}
 		}
 	case *ssa.Field:
-		if l, ok := a.key(v.X).(ssa.Value); ok {
-			if p, ok := a.loads[l]; ok {
-				// A field of a struct copied from memory: current while
-				// the copy is (see transfer and store).
-				a.loads[v] = pathKey{p, v.Field}
-				return v
-			}
+		if _, p, ok := a.loadPath(a.key(v.X)); ok {
+			// A field of a struct copied from memory: current while the
+			// copy is (see transfer and store).
+			a.loads[v] = pathKey{p, v.Field}
+			return v
 		}
 		if nilable(v.Type()) || isStruct(v.Type()) {
 			return a.newPath(a.ident(v.X), v.Field)
@@ -259,6 +257,15 @@ func parent(k any) (any, bool) {
 func isStruct(t types.Type) bool {
 	_, ok := t.Underlying().(*types.Struct)
 	return ok
+}
+
+// pointee returns the struct a pointer type points to, or nil.
+func pointee(t types.Type) *types.Struct {
+	if ptr, ok := t.Underlying().(*types.Pointer); ok {
+		s, _ := ptr.Elem().Underlying().(*types.Struct)
+		return s
+	}
+	return nil
 }
 
 // operandKey keys a map index: constants by value, element reads by

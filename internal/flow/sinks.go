@@ -434,12 +434,8 @@ func (a *analysis) store(st facts, s *ssa.Store) {
 // pointer-like field the code reads but never sets is nil
 // (`s := &S{}; s.m[k] = v`).
 func (a *analysis) alloc(st facts, al *ssa.Alloc) {
-	ptr, ok := al.Type().Underlying().(*types.Pointer)
-	if !ok {
-		return
-	}
-	strct, ok := ptr.Elem().Underlying().(*types.Struct)
-	if !ok {
+	strct := pointee(al.Type())
+	if strct == nil {
 		return
 	}
 	for _, r := range *al.Referrers() {

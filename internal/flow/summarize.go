@@ -18,18 +18,6 @@ import (
 // that may yield nil for result i also returns a non-nil error (or a
 // false bool) in the last result, result i is nil-if-err (nil-if-not-ok),
 // and a caller that checks the error (ok) may trust it.
-// returnedNil is the evidence of a maybe-nil result i at the return r,
-// whose state there is s; with is appended to "F returns nil".
-func (a *analysis) returnedNil(r returnSite, s nilstate.State, i int, name, with string) *nilstate.Evidence {
-	switch {
-	case isNilConst(r.ops[i]):
-		return nilstate.NewEvidence(a.step(r.pos, name+" returns nil"+with))
-	case s.Ev.Len() == 1 && s.Ev.Origin().What == name+" returns nil":
-		return s.Ev // through the result slot of a function with defers
-	}
-	return s.Ev.Then(a.step(r.pos, "returned by "+name+with))
-}
-
 func (a *analysis) summarize() *summary.Summary {
 	sum := unknownSummary(a.fn)
 	results := a.fn.Signature.Results()
@@ -500,4 +488,22 @@ func isZeroConst(v ssa.Value) bool {
 		return constant.Sign(c.Value) == 0
 	}
 	return false
+}
+
+// returnedNil is the evidence of a maybe-nil result i at the return r,
+// whose state there is s; with is appended to "F returns nil".
+func (a *analysis) returnedNil(r returnSite, s nilstate.State, i int, name, with string) *nilstate.Evidence {
+	switch {
+	case isNilConst(r.ops[i]):
+		return nilstate.NewEvidence(a.step(r.pos, name+" returns nil"+with))
+	case s.Ev.Len() == 1 && s.Ev.Origin().What == name+" returns nil":
+		// Through the result slot of a function with defers.
+		if with == "" {
+			return s.Ev
+		}
+		o := s.Ev.Origin()
+		o.What += with
+		return nilstate.NewEvidence(o)
+	}
+	return s.Ev.Then(a.step(r.pos, "returned by "+name+with))
 }
