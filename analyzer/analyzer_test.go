@@ -15,7 +15,7 @@ import (
 var testdata, _ = filepath.Abs(filepath.Join("..", "testdata"))
 
 func TestAnalyzer(t *testing.T) {
-	analysistest.Run(t, testdata, analyzer.Analyzer, "basic", "closures", "sinks", "sources", "guards", "typednil", "precision", "suppress", "recursion", "callers", "testfiles", "paths")
+	analysistest.Run(t, testdata, analyzer.Analyzer, "basic", "closures", "sinks", "sources", "guards", "typednil", "precision", "suppress", "recursion", "callers", "testfiles", "paths", "definite")
 }
 
 // TestCrossPackage runs with facts: summaries and field evidence of

@@ -107,6 +107,11 @@ const (
 	ShapeCallArg               // close(ch), g(p): CallExpr at Lparen; operand is Args[Arg]
 	ShapeMapIndex              // m[k] = v: IndexExpr at Lbrack
 	ShapeReturn                // return ..., x, ...: ReturnStmt; operand is Results[Arg]
+	ShapeRange                 // for ... range x: RangeStmt (or the IndexExpr of x[i] in its body)
+	ShapeAssert                // x.(T): TypeAssertExpr at Lparen (or the method value x.M)
+	ShapeRecv                  // <-ch: UnaryExpr at OpPos (or a range over ch)
+	ShapeSend                  // ch <- v: SendStmt at Arrow
+	ShapeCond                  // x == nil, x != nil: BinaryExpr at OpPos, or a switch case
 )
 
 // Result is what Analyze learns about one function.
@@ -145,6 +150,9 @@ func Analyze(fn *ssa.Function, env Env) (res Result) {
 		return Result{Degraded: msg, Summary: unknownSummary(fn)}
 	}
 	a.final()
+	if cgoUnsafeArgs(fn) {
+		a.findings = nil
+	}
 	return Result{Findings: a.findings, Summary: a.summarize(), Uses: a.uses, Captures: a.captures, Calls: a.calls}
 }
 
@@ -489,6 +497,7 @@ func (a *analysis) final() {
 		}
 		// out stays: returns keep their facts for the summary (recordReturn).
 	}
+	a.definite()
 }
 
 // stateOf is the state of v in st (see get). ctx names the variable and

@@ -189,7 +189,11 @@ func (a *analysis) call(st facts, instr ssa.Instruction, c *ssa.CallCommon) {
 		a.sink(st, instr, v, f)
 	}
 	if c.IsInvoke() {
-		sink(c.Value, Finding{Category: "nil-interface-call", Shape: ShapeCall})
+		// A method of a type parameter may accept a nil receiver
+		// (a pointer or channel type argument).
+		if _, tparam := types.Unalias(c.Value.Type()).(*types.TypeParam); !tparam {
+			sink(c.Value, Finding{Category: "nil-interface-call", Shape: ShapeCall})
+		}
 		return
 	}
 	switch fv := c.Value.(type) {

@@ -31,6 +31,13 @@ var what = map[string]string{
 	"nil-map-write":      "nil map write",
 	"nil-chan-close":     "close of nil channel",
 	"typed-nil":          "nil pointer in non-nil interface",
+	"nil-index":          "index of nil slice",
+	"nil-range":          "range over nil",
+	"nil-assert":         "type assertion on nil interface",
+	"nil-chan-recv":      "receive from nil channel",
+	"nil-chan-send":      "send to nil channel",
+	"nil-panic":          "panic with nil value",
+	"nil-conversion":     "conversion of nil slice to a non-empty array",
 }
 
 // Reporter collects the diagnostics of one package.
@@ -59,7 +66,7 @@ func (r *Reporter) Add(f flow.Finding) {
 		return // generated and test files are filtered before any work
 	}
 	node, operand := locate(file, f)
-	if node == nil || operand == nil || isNilLiteral(operand) {
+	if node == nil || operand == nil || isNilLiteral(operand) && f.Category != "nil-panic" && f.Category != "nil-condition" {
 		// `*(*int)(nil) = 0` crashes on purpose.
 		return
 	}
@@ -76,11 +83,18 @@ func (r *Reporter) Add(f flow.Finding) {
 	if f.Detail != "" {
 		why += "; " + f.Detail
 	}
+	msg := what[f.Category] + ": " + types.ExprString(operand) + " " + verb + " (" + why + ")"
+	switch {
+	case f.Category == "nil-condition":
+		msg = conditionMessage(f, node, operand, switchTag(file, f.Pos))
+	case isNilLiteral(operand): // panic(nil)
+		msg = what[f.Category] + ": panic(nil) panics with a *runtime.PanicNilError"
+	}
 	d := analysis.Diagnostic{
 		Pos:      node.Pos(),
 		End:      node.End(),
 		Category: f.Category,
-		Message:  what[f.Category] + ": " + types.ExprString(operand) + " " + verb + " (" + why + ")",
+		Message:  msg,
 	}
 	d.SuggestedFixes = deferFix(r.pass.Fset, file, node)
 	if f.State.Ev != nil {
@@ -140,7 +154,8 @@ func locate(file *ast.File, f flow.Finding) (node ast.Node, operand ast.Expr) {
 	for _, n := range enclosing(file, f.Pos) {
 		switch n := n.(type) {
 		case *ast.SelectorExpr:
-			if f.Shape == flow.ShapeSelector || f.Shape == flow.ShapeStar {
+			// x.M as a method value of an interface asserts x non-nil.
+			if f.Shape == flow.ShapeSelector || f.Shape == flow.ShapeStar || f.Shape == flow.ShapeAssert {
 				return n, n.X
 			}
 		case *ast.StarExpr:
@@ -148,7 +163,7 @@ func locate(file *ast.File, f flow.Finding) (node ast.Node, operand ast.Expr) {
 				return n, n.X
 			}
 		case *ast.IndexExpr:
-			if f.Shape == flow.ShapeIndex || f.Shape == flow.ShapeMapIndex || f.Shape == flow.ShapeStar {
+			if f.Shape == flow.ShapeIndex || f.Shape == flow.ShapeMapIndex || f.Shape == flow.ShapeStar || f.Shape == flow.ShapeRange {
 				return n, n.X
 			}
 		case *ast.SliceExpr:
@@ -182,11 +197,103 @@ func locate(file *ast.File, f flow.Finding) (node ast.Node, operand ast.Expr) {
 				}
 			}
 			return nil, nil
+		case *ast.RangeStmt:
+			if f.Shape == flow.ShapeRange || f.Shape == flow.ShapeRecv || f.Shape == flow.ShapeIndex {
+				return n, n.X
+			}
+		case *ast.TypeAssertExpr:
+			if f.Shape == flow.ShapeAssert {
+				return n, n.X
+			}
+		case *ast.UnaryExpr:
+			if f.Shape == flow.ShapeRecv && n.Op == token.ARROW {
+				return n, n.X
+			}
+		case *ast.SendStmt:
+			if f.Shape == flow.ShapeSend {
+				return n, n.Chan
+			}
+		case *ast.BinaryExpr:
+			if f.Shape == flow.ShapeCond && n.OpPos == f.Pos {
+				return n, nilComparand(n)
+			}
+		case *ast.CaseClause:
+			if f.Shape == flow.ShapeCond {
+				for _, e := range n.List {
+					if e.Pos() <= f.Pos && f.Pos < e.End() {
+						return e, e
+					}
+				}
+			}
+			return nil, nil
 		case *ast.FuncDecl, *ast.FuncLit, *ast.BlockStmt:
 			return nil, nil
 		}
 	}
 	return nil, nil
+}
+
+// switchTag is the value a switch case at pos compares: the tag of an
+// expression switch, the operand of a type switch's x.(type); nil if
+// none.
+func switchTag(file *ast.File, pos token.Pos) ast.Expr {
+	for _, n := range enclosing(file, pos) {
+		switch n := n.(type) {
+		case *ast.SwitchStmt:
+			return n.Tag
+		case *ast.TypeSwitchStmt:
+			var x ast.Expr
+			switch a := n.Assign.(type) {
+			case *ast.ExprStmt:
+				x = a.X
+			case *ast.AssignStmt:
+				if len(a.Rhs) == 1 {
+					x = a.Rhs[0]
+				}
+			}
+			if ta, ok := ast.Unparen(x).(*ast.TypeAssertExpr); ok {
+				return ta.X
+			}
+			return nil
+		case *ast.FuncDecl, *ast.FuncLit:
+			return nil
+		}
+	}
+	return nil
+}
+
+// nilComparand is the side of a comparison that is not a nil literal.
+func nilComparand(b *ast.BinaryExpr) ast.Expr {
+	if isNilLiteral(b.X) && !isNilLiteral(b.Y) {
+		return b.Y
+	}
+	return b.X
+}
+
+// conditionMessage words a nil comparison whose outcome is known:
+//
+//	impossible condition: err != nil is never true (err is nil here: checked for nil at a.go:66)
+//
+// For a switch case, node is the case's expression and the compared
+// value is the switch's tag.
+func conditionMessage(f flow.Finding, node ast.Node, operand, tag ast.Expr) string {
+	cond := types.ExprString(node.(ast.Expr))
+	if _, ok := node.(*ast.BinaryExpr); !ok {
+		cond = "case " + cond
+		operand = tag
+	}
+	outcome := "always true"
+	if f.Detail == "impossible" {
+		outcome = "never true"
+	}
+	state := "nil"
+	if f.State.Kind == nilstate.NonNil {
+		state = "non-nil"
+	}
+	if operand == nil {
+		return f.Detail + " condition: " + cond + " is " + outcome + " (the value is " + state + " here: " + f.State.Ev.String() + ")"
+	}
+	return f.Detail + " condition: " + cond + " is " + outcome + " (" + types.ExprString(operand) + " is " + state + " here: " + f.State.Ev.String() + ")"
 }
 
 // enclosing returns the nodes that contain pos, innermost first. Unlike
