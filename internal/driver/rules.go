@@ -90,6 +90,51 @@ var rules = []rule{
 			"Move the check before the dereference, or drop it if the value is never nil.",
 	},
 	{
+		ID: "nil-condition", Name: "DecidedNilCondition",
+		Short: "Nil comparison whose outcome is already known",
+		Help: "A `x == nil` or `x != nil` (or a switch `case nil`) whose outcome the checks before it decide: " +
+			"impossible (never true) or tautological (always true). Usually the wrong variable is checked.\n\n" +
+			"    t, err2 := load(b)\n    if err != nil { // err is nil here: checked above\n\n" +
+			"Check the variable meant (err2), or drop the dead check.",
+	},
+	{
+		ID: "nil-panic", Name: "PanicWithNil",
+		Short: "panic with a nil value",
+		Help: "`panic(x)` with x nil on every path: since Go 1.21 it panics with a *runtime.PanicNilError, and a " +
+			"recover that expected the error gets something else.\n\nPass the value meant.",
+	},
+	{
+		ID: "nil-chan-send", Name: "SendToNilChannel",
+		Short: "Send to a nil channel",
+		Help:  "`ch <- v` on a nil channel blocks forever.\n\nCreate the channel with make before sending.",
+	},
+	{
+		ID: "nil-chan-recv", Name: "ReceiveFromNilChannel",
+		Short: "Receive from a nil channel",
+		Help:  "`<-ch` or `for range ch` on a nil channel blocks forever.\n\nCreate the channel with make before receiving.",
+	},
+	{
+		ID: "nil-index", Name: "IndexOfNilSlice",
+		Short: "Index of a nil slice",
+		Help:  "`s[i]` on a nil slice panics: index out of range.\n\nCheck the slice's length, or fill it first.",
+	},
+	{
+		ID: "nil-range", Name: "RangeOverNil",
+		Short: "Range over a nil slice or map",
+		Help:  "A loop over a slice or map that is nil there never runs: a likely mistake.\n\nRange over the value meant.",
+	},
+	{
+		ID: "nil-assert", Name: "TypeAssertionOnNilInterface",
+		Short: "Type assertion on a nil interface",
+		Help: "`x.(T)` (without comma-ok), or the method value `x.M`, on a nil interface panics.\n\n" +
+			"Use `v, ok := x.(T)` or check x first.",
+	},
+	{
+		ID: "nil-conversion", Name: "NilSliceToArrayConversion",
+		Short: "Conversion of a nil slice to a non-empty array",
+		Help:  "`(*[N]T)(s)` with N > 0 panics when s is nil (its length is 0).\n\nCheck the slice's length first.",
+	},
+	{
 		ID: "ignore-directive", Name: "IgnoreDirectiveProblem",
 		Short: "nilsentry:ignore directive without a reason, or that silences nothing",
 		Help: "`//nilsentry:ignore <reason>` on the reported line or the line above silences a nilsentry finding. " +
