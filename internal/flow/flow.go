@@ -296,6 +296,7 @@ type analysis struct {
 	derefSites map[token.Pos]Finding // unguarded dereferences, for deref-before-check
 	paramDeref map[*ssa.Parameter]nilstate.Step
 	returns    []returnSite
+	typedNils  map[int]*summary.TypedNil // by result index (sinks.go, typedNil)
 	uses       map[types.Object]summary.FieldUses
 	captures   map[Capture]nilstate.State
 

@@ -194,6 +194,9 @@ func (a *analysis) call(st facts, instr ssa.Instruction, c *ssa.CallCommon) {
 		if _, tparam := types.Unalias(c.Value.Type()).(*types.TypeParam); !tparam {
 			sink(c.Value, Finding{Category: "nil-interface-call", Shape: ShapeCall})
 		}
+		if a.reporting {
+			a.typedNilCall(c)
+		}
 		return
 	}
 	switch fv := c.Value.(type) {
@@ -565,6 +568,17 @@ func (a *analysis) loadedField(v ssa.Value) *types.Var {
 // error path runs (or a method call on it dereferences nil).
 func (a *analysis) typedNil(st facts, r *ssa.Return) {
 	for i, op := range r.Results {
+		if t := a.typedNilOf(op); t != nil && !a.withError(st, r, i, op) {
+			// `return validate(s)`: the callee's typed nil passes through.
+			if _, seen := a.typedNils[i]; !seen {
+				if a.typedNils == nil {
+					a.typedNils = make(map[int]*summary.TypedNil)
+				}
+				ev := t.Ev.Then(a.step(r.Pos(), displayName(a.fn)+" returns it"))
+				a.typedNils[i] = &summary.TypedNil{Ev: ev, Type: t.Type, Derefs: t.Derefs}
+			}
+			continue
+		}
 		mi, ok := op.(*ssa.MakeInterface)
 		if !ok || !nilable(mi.X.Type()) || types.IsInterface(mi.X.Type()) {
 			continue
@@ -573,11 +587,108 @@ func (a *analysis) typedNil(st facts, r *ssa.Return) {
 		if !s.Kind.MayBeNil() || a.withError(st, r, i, mi.X) {
 			continue
 		}
+		ptr := types.TypeString(mi.X.Type(), types.RelativeTo(a.fn.Pkg.Pkg))
+		iface := types.TypeString(mi.Type(), types.RelativeTo(a.fn.Pkg.Pkg))
 		a.emit(Finding{Category: "typed-nil", Shape: ShapeReturn, Pos: r.Pos(), Arg: i, State: s,
-			Detail: fmt.Sprintf("a nil %s is a non-nil %s",
-				types.TypeString(mi.X.Type(), types.RelativeTo(a.fn.Pkg.Pkg)),
-				types.TypeString(mi.Type(), types.RelativeTo(a.fn.Pkg.Pkg)))})
+			Detail: fmt.Sprintf("a nil %s is a non-nil %s", ptr, iface)})
+		if a.typedNils == nil {
+			a.typedNils = make(map[int]*summary.TypedNil)
+		}
+		if _, seen := a.typedNils[i]; !seen {
+			if it, ok := mi.Type().Underlying().(*types.Interface); ok {
+				ev := s.Ev.Then(a.step(r.Pos(), fmt.Sprintf("%s returns a nil %s as a non-nil %s", displayName(a.fn), ptr, iface)))
+				a.typedNils[i] = &summary.TypedNil{Ev: ev, Type: ptr, Derefs: a.derefMethods(mi.X.Type(), it)}
+			}
+		}
 	}
+}
+
+// derefMethods lists the methods of iface whose implementation on the
+// pointer type ptr dereferences the receiver: called on a nil ptr boxed
+// in iface, they panic.
+func (a *analysis) derefMethods(ptr types.Type, iface *types.Interface) []string {
+	var names []string
+	for i := 0; i < iface.NumMethods(); i++ {
+		m := iface.Method(i)
+		fn := a.fn.Prog.LookupMethod(ptr, m.Pkg(), m.Name())
+		if fn != nil && a.derefsReceiver(fn) {
+			names = append(names, m.Name())
+		}
+	}
+	slices.Sort(names)
+	return names
+}
+
+// derefsReceiver reports whether method fn dereferences its receiver:
+// its summary says so, or (a method of this package not analyzed yet, or
+// the wrapper of a value method) its entry block does before any branch.
+func (a *analysis) derefsReceiver(fn *ssa.Function) bool {
+	if sum := a.env.Summary(fn); sum != nil && len(sum.Params) > 0 && sum.Params[0].Kind == summary.ParamDerefs {
+		return true
+	}
+	if len(fn.Blocks) == 0 || len(fn.Params) == 0 {
+		return false
+	}
+	recv := fn.Params[0]
+	for _, instr := range fn.Blocks[0].Instrs {
+		switch instr := instr.(type) {
+		case *ssa.FieldAddr:
+			if instr.X == recv {
+				return true
+			}
+		case *ssa.UnOp:
+			if instr.Op == token.MUL && instr.X == recv {
+				return true
+			}
+		case *ssa.Store:
+			if instr.Addr == recv {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// typedNilCall reports a method call on the interface result of a call
+// whose summary says it may hold a nil pointer whose method dereferences
+// the receiver: `if err := validate(s); err != nil { err.Error() }`.
+func (a *analysis) typedNilCall(c *ssa.CallCommon) {
+	t := a.typedNilOf(c.Value)
+	if t == nil || !slices.Contains(t.Derefs, c.Method.Name()) {
+		return
+	}
+	a.emit(Finding{Category: "typed-nil", Shape: ShapeCall, Pos: c.Pos(),
+		State:  nilstate.MaybeNilBecause(t.Ev),
+		Detail: fmt.Sprintf("(%s).%s dereferences its receiver", t.Type, c.Method.Name())})
+}
+
+// typedNilOf returns the callee's TypedNil if v is an interface result
+// of a call (through interface conversions) that may hold a nil pointer.
+func (a *analysis) typedNilOf(v ssa.Value) *summary.TypedNil {
+	for {
+		ci, ok := v.(*ssa.ChangeInterface)
+		if !ok {
+			break
+		}
+		v = ci.X
+	}
+	var call *ssa.Call
+	idx := 0
+	switch x := v.(type) {
+	case *ssa.Call:
+		call = x
+	case *ssa.Extract:
+		call, _ = x.Tuple.(*ssa.Call)
+		idx = x.Index
+	}
+	if call == nil {
+		return nil
+	}
+	sum := a.calleeSummary(call.Common())
+	if sum == nil || idx >= len(sum.Results) {
+		return nil
+	}
+	return sum.Results[idx].TypedNil
 }
 
 // withError reports whether return r pairs its i'th result x with an

@@ -26,6 +26,11 @@ func (a *analysis) summarize() *summary.Summary {
 	lastIsErr := n >= 2 && isError(results.At(last).Type())
 	lastIsBool := n >= 2 && isBool(results.At(last).Type())
 	name := displayName(a.fn)
+	defer func() {
+		for i, t := range a.typedNils {
+			sum.Results[i].TypedNil = t
+		}
+	}()
 
 	for i := 0; i < n; i++ {
 		if !nilable(results.At(i).Type()) || (i == last && (lastIsErr || lastIsBool)) {

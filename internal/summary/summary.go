@@ -41,6 +41,17 @@ type Result struct {
 	// on a parameter (`if !alloc { return nil }`); a call whose constant
 	// arguments contradict all of them gets no nil from it.
 	Only []ParamCond
+	// TypedNil is set when an interface result may hold a nil pointer
+	// (the typed-nil rule's return): a caller's method call on it that
+	// the pointer's method dereferences panics, err != nil or not.
+	TypedNil *TypedNil
+}
+
+// TypedNil is an interface result that may hold a nil pointer.
+type TypedNil struct {
+	Ev     *nilstate.Evidence // the nil pointer's origin, ending at the return
+	Type   string             // the pointer type, as the callee's package writes it
+	Derefs []string           // the interface's methods whose implementation dereferences the receiver, sorted
 }
 
 // ParamCond is a condition on a parameter: Params[Param] == Val (Eq) or
@@ -106,7 +117,8 @@ func (s *Summary) Equal(o *Summary) bool {
 	}
 	for i := range s.Results {
 		if s.Results[i].Kind != o.Results[i].Kind || s.Results[i].Param != o.Results[i].Param ||
-			!s.Results[i].Ev.Equal(o.Results[i].Ev) || !slices.Equal(s.Results[i].Only, o.Results[i].Only) {
+			!s.Results[i].Ev.Equal(o.Results[i].Ev) || !slices.Equal(s.Results[i].Only, o.Results[i].Only) ||
+			!s.Results[i].TypedNil.equal(o.Results[i].TypedNil) {
 			return false
 		}
 	}
@@ -118,11 +130,18 @@ func (s *Summary) Equal(o *Summary) bool {
 	return true
 }
 
+func (t *TypedNil) equal(o *TypedNil) bool {
+	if t == nil || o == nil {
+		return t == o
+	}
+	return t.Type == o.Type && t.Ev.Equal(o.Ev) && slices.Equal(t.Derefs, o.Derefs)
+}
+
 // Interesting reports whether the summary says anything a caller can use;
 // uninteresting summaries are not exported as facts.
 func (s *Summary) Interesting() bool {
 	for _, r := range s.Results {
-		if r.Kind != ResultUnknown {
+		if r.Kind != ResultUnknown || r.TypedNil != nil {
 			return true
 		}
 	}
@@ -139,6 +158,9 @@ func (s *Summary) String() string {
 	for i, r := range s.Results {
 		if r.Kind != ResultUnknown {
 			fmt.Fprintf(&b, "r%d=%s ", i, r.Kind)
+		}
+		if t := r.TypedNil; t != nil {
+			fmt.Fprintf(&b, "r%d=typed-nil(%s:%s) ", i, t.Type, strings.Join(t.Derefs, ","))
 		}
 	}
 	for i, p := range s.Params {
@@ -199,6 +221,9 @@ func Portable(s *Summary) *Fact {
 	}}
 	for i, r := range s.Results {
 		f.Summary.Results[i] = Result{Kind: r.Kind, Ev: StripPos(r.Ev), Param: r.Param, Only: r.Only}
+		if t := r.TypedNil; t != nil {
+			f.Summary.Results[i].TypedNil = &TypedNil{Ev: StripPos(t.Ev), Type: t.Type, Derefs: t.Derefs}
+		}
 	}
 	for i, p := range s.Params {
 		p.At.Pos = 0

@@ -68,3 +68,57 @@ func openChecked(addr string) (Closer, error) {
 func openLost(m map[string]*Conn, addr string) (Closer, error) {
 	return m[addr], nil // want `nil pointer in non-nil interface: m\[addr\] may be nil here \(map lookup may miss at typednil.go:\d+; a nil \*Conn is a non-nil Closer\)`
 }
+
+// --- the use that panics: a method the nil pointer dereferences in ---
+
+// The caller's check is true for the typed nil, and Error dereferences
+// the nil *MyErr.
+func report(s string) string {
+	if err := validate(s); err != nil {
+		return err.Error() // want `nil pointer in non-nil interface: err may be nil here \(declared without a value at typednil.go:10; validate returns a nil \*MyErr as a non-nil error at typednil.go:14; \(\*MyErr\).Error dereferences its receiver\)`
+	}
+	return ""
+}
+
+// Through a function that returns the callee's result.
+func validateAll(s string) error { return validate(s) }
+
+func reportAll(s string) string {
+	if err := validateAll(s); err != nil {
+		return err.Error() // want `nil pointer in non-nil interface: err may be nil here \(.*validate returns a nil \*MyErr as a non-nil error at typednil.go:14; validateAll returns it at typednil.go:\d+; \(\*MyErr\).Error dereferences its receiver\)`
+	}
+	return ""
+}
+
+// Safe look-alikes: the function returns a literal nil, the pointer's
+// method handles a nil receiver, the method does not touch it.
+func reportOK(s string) string {
+	if err := validateChecked(s); err != nil {
+		return err.Error()
+	}
+	return ""
+}
+
+type SafeErr struct{ msg string }
+
+func (e *SafeErr) Error() string { // want Error:"nilsentry\\(p0=nilsafe\\)"
+	if e == nil {
+		return "no error"
+	}
+	return e.msg
+}
+
+func validateSafe(s string) error {
+	var e *SafeErr
+	if s == "" {
+		e = &SafeErr{"empty"}
+	}
+	return e // want `nil pointer in non-nil interface: e may be nil here`
+}
+
+func reportSafe(s string) string {
+	if err := validateSafe(s); err != nil {
+		return err.Error()
+	}
+	return ""
+}

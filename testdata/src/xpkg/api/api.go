@@ -96,3 +96,10 @@ func leadNameChecked(t *store.Team) string {
 	}
 	return ""
 }
+
+func checkReported(m map[string]*store.User) string {
+	if err := store.Check(m, "x"); err != nil {
+		return err.Error() // want `nil pointer in non-nil interface: err may be nil here \(declared without a value at store.go:\d+; Check returns a nil \*ErrNotFound as a non-nil error at store.go:\d+; \(\*ErrNotFound\).Error dereferences its receiver\)`
+	}
+	return ""
+}

@@ -73,3 +73,18 @@ func NewUser(name string, manager *User) *User { // want NewUser:"nilsentry\\(r0
 // Team is trusted here: store never nils or checks Lead. Package admin
 // does both, and its package fact tells importers.
 type Team struct{ Lead *User }
+
+// ErrNotFound is a not-found error.
+type ErrNotFound struct{ Name string }
+
+func (e *ErrNotFound) Error() string { return e.Name + " not found" } // want Error:"nilsentry\\(p0=derefs\\)"
+
+// Check returns a nil *ErrNotFound as a non-nil error when the name is
+// known: the typed nil travels to callers in other packages.
+func Check(m map[string]*User, name string) error { // want Check:`nilsentry\(r0=nonnil r0=typed-nil\(\*ErrNotFound:Error\)\)`
+	var e *ErrNotFound
+	if m[name] == nil {
+		e = &ErrNotFound{name}
+	}
+	return e // want `nil pointer in non-nil interface: e may be nil here`
+}
