@@ -112,6 +112,7 @@ func (a *analysis) definiteSinks(stack []definiteFact, instr ssa.Instruction) {
 		}
 		if s := a.nilnessOf(stack, v, instr); s.ok && s.isNil {
 			f.State = nilstate.NilBecause(nilstate.NewEvidence(s.why))
+			f.Via = embeddedVia(v)
 			a.emit(f)
 		}
 	}

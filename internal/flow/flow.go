@@ -71,6 +71,11 @@ type Finding struct {
 	// moot (see entry.go).
 	Entry *EntryPath
 
+	// Via is the embedded field the nil value was loaded from when the
+	// syntax selects through it (`s.Log()` with `struct{ *Logger }`):
+	// the reporter names `s.Logger`, not s.
+	Via string
+
 	// derefBy, when set, is the callee that dereferences the argument
 	// (derefParam, -1 for the receiver): Detail is built from it only for
 	// a finding, not at every call.

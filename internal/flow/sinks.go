@@ -145,6 +145,7 @@ func (a *analysis) sink(st facts, instr ssa.Instruction, v ssa.Value, f Finding)
 	}
 	if a.reporting {
 		f = f.withDetail()
+		f.Via = embeddedVia(v)
 		switch {
 		case s.Kind.MayBeNil():
 			f.State = s
@@ -551,6 +552,19 @@ func implicitLoad(load *ssa.UnOp) Finding {
 		}
 	}
 	return f
+}
+
+// embeddedVia is the name of the embedded field v was loaded from, if
+// any (see Finding.Via).
+func embeddedVia(v ssa.Value) string {
+	if l, ok := v.(*ssa.UnOp); ok && l.Op == token.MUL {
+		if fa, ok := l.X.(*ssa.FieldAddr); ok {
+			if f := fieldOf(fa); f != nil && f.Embedded() {
+				return f.Name()
+			}
+		}
+	}
+	return ""
 }
 
 // loadedField returns the struct field v was loaded from, if any.

@@ -83,7 +83,7 @@ func (r *Reporter) Add(f flow.Finding) {
 	if f.Detail != "" {
 		why += "; " + f.Detail
 	}
-	msg := what[f.Category] + ": " + types.ExprString(operand) + " " + verb + " (" + why + ")"
+	msg := what[f.Category] + ": " + r.operandText(f, node, operand) + " " + verb + " (" + why + ")"
 	switch {
 	case f.Category == "nil-condition":
 		msg = conditionMessage(f, node, operand, switchTag(file, f.Pos))
@@ -260,6 +260,53 @@ func switchTag(file *ast.File, pos token.Pos) ast.Expr {
 		}
 	}
 	return nil
+}
+
+// operandText names the value that may be nil. Through a promoted field
+// or method (`s.Log()` with `type Server struct{ *Logger }`) whose
+// embedded pointer is the nil one (f.Via), that is `s.Logger`, not s.
+func (r *Reporter) operandText(f flow.Finding, node ast.Node, operand ast.Expr) string {
+	text := types.ExprString(operand)
+	if f.Via == "" {
+		return text
+	}
+	var sel *ast.SelectorExpr
+	switch n := node.(type) {
+	case *ast.SelectorExpr:
+		sel = n
+	case *ast.CallExpr:
+		sel, _ = ast.Unparen(n.Fun).(*ast.SelectorExpr)
+	}
+	if sel == nil || sel.X != operand || r.pass.TypesInfo == nil {
+		return text
+	}
+	selection := r.pass.TypesInfo.Selections[sel]
+	if selection == nil || len(selection.Index()) < 2 {
+		return text
+	}
+	t := selection.Recv()
+	path := text
+	for _, i := range selection.Index()[:len(selection.Index())-1] {
+		st, ok := derefStruct(t)
+		if !ok || i >= st.NumFields() {
+			return text
+		}
+		field := st.Field(i)
+		path += "." + field.Name()
+		if field.Name() == f.Via {
+			return path
+		}
+		t = field.Type()
+	}
+	return text
+}
+
+func derefStruct(t types.Type) (*types.Struct, bool) {
+	if p, ok := t.Underlying().(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	st, ok := t.Underlying().(*types.Struct)
+	return st, ok
 }
 
 // nilComparand is the side of a comparison that is not a nil literal.
