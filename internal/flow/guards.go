@@ -4,6 +4,7 @@ import (
 	"go/constant"
 	"go/token"
 	"go/types"
+	"slices"
 	"strings"
 
 	"github.com/nilsentry/nilsentry/internal/nilstate"
@@ -142,6 +143,15 @@ func (a *analysis) derefBeforeCheck(s nilstate.State, check token.Pos) {
 	}
 	f.Category = "deref-before-check"
 	f.State = nilstate.MaybeNilBecause(nilstate.NewEvidence(a.step(check, "checked for nil later")))
+	f.Judged, f.Entry = nil, nil
+	// The check in this function outweighs the field evidence the
+	// dereference was reported with, if it was.
+	if i := slices.IndexFunc(a.findings, func(g Finding) bool { return g.Pos == f.Pos }); i >= 0 {
+		if a.findings[i].Judged != nil {
+			a.findings[i] = f
+		}
+		return
+	}
 	a.emit(f)
 }
 

@@ -143,18 +143,22 @@ func (a *analysis) sink(st facts, instr ssa.Instruction, v ssa.Value, f Finding)
 	if !f.Pos.IsValid() {
 		f.Pos = instr.Pos()
 	}
+	// A dereference whose only evidence is a field's nil check elsewhere
+	// is judged later; a check of the same path after it, in this
+	// function, contradicts it directly (deref-before-check).
+	unproven := s.Kind == nilstate.Unknown || s.Kind.MayBeNil() && a.judged[s.Ev] != nil
 	if a.reporting {
 		f = f.withDetail()
 		f.Via = embeddedVia(v)
+		if _, seen := a.derefSites[f.Pos]; unproven && !seen && f.Pos.IsValid() {
+			a.derefSites[f.Pos] = f
+		}
 		switch {
 		case s.Kind.MayBeNil():
 			f.State = s
 			f.Entry = a.entryPath(v, s, instr)
 			a.emit(f)
 		case s.Kind == nilstate.Unknown:
-			if _, seen := a.derefSites[f.Pos]; !seen && f.Pos.IsValid() {
-				a.derefSites[f.Pos] = f
-			}
 			if p, ok := a.key(v).(*ssa.Parameter); ok && a.onEveryPath(instr.Block()) {
 				if _, seen := a.paramDeref[p]; !seen {
 					a.paramDeref[p] = a.step(f.Pos, "dereferenced")
@@ -162,7 +166,7 @@ func (a *analysis) sink(st facts, instr ssa.Instruction, v ssa.Value, f Finding)
 			}
 		}
 	}
-	if s.Kind == nilstate.Unknown && f.Pos.IsValid() {
+	if unproven && f.Pos.IsValid() {
 		// Remember which dereference proved v non-nil: a later nil check
 		// of v contradicts it (deref-before-check).
 		a.set(st, v, nilstate.State{Kind: nilstate.NonNil, Ev: nilstate.NewEvidence(nilstate.Step{Pos: f.Pos})})
@@ -275,10 +279,7 @@ func (a *analysis) invalidate(st facts, c *ssa.CallCommon) {
 		return
 	}
 	var roots map[any]bool
-	stale := func(p pathKey) bool {
-		if s, ok := st[p]; !ok || !s.Kind.MayBeNil() {
-			return false
-		}
+	reachable := func(p pathKey) bool {
 		switch r := root(p).(type) {
 		case *ssa.FreeVar:
 			return !a.frozen[r] // shared with code we do not see, unless assigned once
@@ -300,10 +301,22 @@ func (a *analysis) invalidate(st facts, c *ssa.CallCommon) {
 		}
 		return roots[root(p)]
 	}
+	stale := func(p pathKey) bool {
+		s, ok := st[p]
+		return ok && s.Kind.MayBeNil() && reachable(p)
+	}
 	a.retire(st, stale)
-	for k := range st {
-		if p, ok := k.(pathKey); ok && stale(p) {
+	for k, s := range st {
+		p, ok := k.(pathKey)
+		switch {
+		case !ok:
+		case s.Kind.MayBeNil() && reachable(p):
 			st[k] = nilstate.UnknownState
+		case s.Kind == nilstate.NonNil && s.Ev != nil && reachable(p):
+			// Still non-nil (a call rarely undoes what was checked), but
+			// a later check no longer contradicts the dereference: the
+			// callee may have reset the field (deref-before-check).
+			st[k] = nilstate.NonNilState
 		}
 	}
 }
