@@ -163,7 +163,7 @@ func reanalyzeLiterals(fns []*ssa.Function, results map[*ssa.Function]flow.Resul
 		}
 		for c, s := range results[fn].Captures {
 			if env.captured == nil {
-				env.captured = make(map[flow.Capture]nilstate.State)
+				env.captured = make(map[flow.Capture]flow.CapturedState)
 				env.capturesOf = make(map[*ssa.Function]bool)
 			}
 			env.captured[c] = s
@@ -205,10 +205,10 @@ type env struct {
 	imported map[*ssa.Function]*summary.Summary
 	fields   map[*types.Var]*nilstate.Evidence // found in this package (fields of any package)
 
-	importedFields map[*types.Var]*summary.FieldFact  // fields of other packages, fact and local evidence merged
-	captured       map[flow.Capture]nilstate.State    // states of variables at the closures that capture them
-	capturesOf     map[*ssa.Function]bool             // literals with captured states
-	entries        map[*ssa.Function][]flow.EntryPath // paths the findings depend on, for callers (flow/entry.go)
+	importedFields map[*types.Var]*summary.FieldFact   // fields of other packages, fact and local evidence merged
+	captured       map[flow.Capture]flow.CapturedState // states of variables at the closures that capture them
+	capturesOf     map[*ssa.Function]bool              // literals with captured states
+	entries        map[*ssa.Function][]flow.EntryPath  // paths the findings depend on, for callers (flow/entry.go)
 
 	paths       objectpath.Encoder
 	foreign     map[string][]summary.FieldFact // other packages' evidence about fields, by pkg + objectpath (see foreignFacts)
@@ -411,7 +411,7 @@ func (e *env) Entries(callee *ssa.Function) []flow.EntryPath {
 	return e.entries[callee]
 }
 
-func (e *env) Captured(c flow.Capture) nilstate.State {
+func (e *env) Captured(c flow.Capture) flow.CapturedState {
 	return e.captured[c]
 }
 

@@ -29,6 +29,15 @@ type Capture struct {
 	Field int
 }
 
+// A CapturedState is what a literal is told of a captured variable.
+type CapturedState struct {
+	nilstate.State
+	// Judged is the field (or imported result) whose evidence alone makes
+	// the variable maybe-nil: the literal's findings on it are judged like
+	// the enclosing function's would be (Finding.Judged).
+	Judged types.Object
+}
+
 // capture records the states of the once-assigned variables that mc
 // captures, for the literal's own analysis.
 func (a *analysis) capture(st facts, mc *ssa.MakeClosure) {
@@ -52,21 +61,26 @@ func (a *analysis) capture(st facts, mc *ssa.MakeClosure) {
 		if !ok || !s.Kind.MayBeNil() || !a.stateOf(st, store.Val, constCtx{}).Kind.MayBeNil() {
 			continue
 		}
-		if a.judged[s.Ev] != nil {
-			continue // judged by this function's package uses; the literal cannot judge it
-		}
 		fv := lit.FreeVars[i]
+		judged := a.judged[s.Ev]
 		s = nilstate.State{Kind: s.Kind, Ev: s.Ev.Then(a.step(lit.Pos(), "captured by the function literal"))}
-		a.addCapture(Capture{fv, -1}, s)
+		a.addCapture(Capture{fv, -1}, CapturedState{s, judged})
 	}
 }
 
-func (a *analysis) addCapture(c Capture, s nilstate.State) {
+func (a *analysis) addCapture(c Capture, s CapturedState) {
 	if a.captures == nil {
-		a.captures = make(map[Capture]nilstate.State)
+		a.captures = make(map[Capture]CapturedState)
 	}
 	if old, seen := a.captures[c]; seen {
-		s = nilstate.Join(old, s)
+		joined := CapturedState{State: nilstate.Join(old.State, s.State)}
+		switch joined.Ev {
+		case old.Ev:
+			joined.Judged = old.Judged
+		case s.Ev:
+			joined.Judged = s.Judged
+		}
+		s = joined
 	}
 	a.captures[c] = s
 }
@@ -87,8 +101,8 @@ func (a *analysis) captureGuards(st facts, mc *ssa.MakeClosure, lit *ssa.Functio
 		// With evidence, so that the literal's use counts neither as a
 		// guarded nor as an unguarded use of the field (summary.Credible):
 		// the guard is the enclosing function's, counted there.
-		a.addCapture(Capture{fv, p.field}, nilstate.State{Kind: nilstate.NonNil,
-			Ev: nilstate.NewEvidence(a.step(mc.Pos(), "checked where the function literal is made"))})
+		a.addCapture(Capture{fv, p.field}, CapturedState{State: nilstate.State{Kind: nilstate.NonNil,
+			Ev: nilstate.NewEvidence(a.step(mc.Pos(), "checked where the function literal is made"))}})
 	}
 }
 
@@ -165,13 +179,16 @@ func (a *analysis) initial() facts {
 			if strct := pointee(ptr.Elem()); strct != nil {
 				for f := 0; f < strct.NumFields(); f++ {
 					if s := a.env.Captured(Capture{fv, f}); s.Kind == nilstate.NonNil {
-						st[pathKey{pathKey{fv, -1}, f}] = s
+						st[pathKey{pathKey{fv, -1}, f}] = s.State
 					}
 				}
 			}
 		}
 		if s := a.env.Captured(Capture{fv, -1}); s.Kind.MayBeNil() {
-			st[pathKey{fv, -1}] = s
+			st[pathKey{fv, -1}] = s.State
+			if s.Judged != nil {
+				a.judged[s.Ev] = s.Judged
+			}
 			if a.frozen == nil {
 				a.frozen = make(map[*ssa.FreeVar]bool)
 			}

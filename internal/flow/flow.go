@@ -34,7 +34,7 @@ type Env interface {
 	// (field -1), or of a field of the struct it points to, as the
 	// enclosing function knew it (see closures.go); Unknown if nothing is
 	// known.
-	Captured(c Capture) nilstate.State
+	Captured(c Capture) CapturedState
 	// Entries lists the entry paths the findings of a function of this
 	// package depend on (see entry.go), for its callers to check.
 	Entries(callee *ssa.Function) []EntryPath
@@ -127,7 +127,7 @@ type Result struct {
 	Uses map[types.Object]summary.FieldUses
 	// Captures are the states of variables captured by the function
 	// literals this function makes (see closures.go).
-	Captures map[Capture]nilstate.State
+	Captures map[Capture]CapturedState
 	// Calls are the states of callees' entry paths at this function's
 	// calls (see entry.go).
 	Calls []CallCheck
@@ -303,7 +303,7 @@ type analysis struct {
 	returns    []returnSite
 	typedNils  map[int]*summary.TypedNil // by result index (sinks.go, typedNil)
 	uses       map[types.Object]summary.FieldUses
-	captures   map[Capture]nilstate.State
+	captures   map[Capture]CapturedState
 
 	frozen map[*ssa.FreeVar]bool // captured variables assigned once (closures.go)
 

@@ -396,13 +396,18 @@ func (a *analysis) retireCopies(st facts, p pathKey) {
 	})
 }
 
-// escapes reports whether a local allocation may be reached by code
-// other than the function's own loads and stores: captured by a closure,
-// stored elsewhere, boxed, or passed to a call.
+// escapes reports whether a local allocation may be written by code
+// other than the function's own stores: captured by a closure that
+// assigns it, stored elsewhere, boxed, or passed to a call. A literal that
+// only reads the variable (a goroutine's captured job) cannot change it.
 func escapes(al *ssa.Alloc) bool {
 	for _, r := range *al.Referrers() {
 		switch r := r.(type) {
 		case *ssa.FieldAddr, *ssa.IndexAddr, *ssa.UnOp, *ssa.DebugRef:
+		case *ssa.MakeClosure:
+			if !onlyLoaded(r, al) {
+				return true
+			}
 		case *ssa.Store:
 			if r.Val == ssa.Value(al) {
 				return true
