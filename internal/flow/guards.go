@@ -63,6 +63,14 @@ func (a *analysis) refine(st facts, cond ssa.Value, branch bool) bool {
 		if b, ok := boolConst(c.Y); ok {
 			return a.refine(st, c.X, (c.Op == token.EQL) == (b == branch))
 		}
+		// x == y with y non-nil: so is x (`if toBlock == b` with b checked).
+		if (c.Op == token.EQL) == branch && nilable(c.X.Type()) && nilable(c.Y.Type()) {
+			for _, xy := range [][2]ssa.Value{{c.X, c.Y}, {c.Y, c.X}} {
+				if a.stateOf(st, xy[1], constCtx{}).Kind == nilstate.NonNil {
+					return a.assume(st, xy[0], false, c.Pos())
+				}
+			}
+		}
 	case *ssa.Extract:
 		return a.refineOK(st, c, branch)
 	case *ssa.Call:
@@ -72,6 +80,11 @@ func (a *analysis) refine(st facts, cond ssa.Value, branch bool) bool {
 		}
 		if err, _, ok := testifyNoError(c.Common()); ok && branch {
 			return a.assume(st, err, true, c.Pos())
+		}
+		if addr, ok := errorsAsTarget(c.Common()); ok && branch {
+			if p, ok := a.path(addr); ok {
+				st[p] = nilstate.NonNilState // errors.As matched: it set the target
+			}
 		}
 		if sum := a.calleeSummary(c.Common()); sum != nil {
 			for i, arg := range c.Common().Args {

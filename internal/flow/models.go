@@ -4,6 +4,8 @@ import (
 	"go/types"
 	"slices"
 
+	"github.com/nilsentry/nilsentry/internal/nilstate"
+
 	"github.com/nilsentry/nilsentry/internal/summary"
 	"golang.org/x/tools/go/ssa"
 )
@@ -77,4 +79,72 @@ func Model(fn *ssa.Function) *summary.Summary {
 		Results: []summary.Result{{Kind: summary.ResultNilIfParamNil, Param: 0}},
 		Params:  make([]summary.Param, len(fn.Params)),
 	}
+}
+
+// errorsAsTarget returns the pointer variable errors.As(err, &target)
+// sets when it matches. errors.As writes through reflection, which
+// inference cannot follow; where it does not match, target keeps what
+// it held, often the nil it was declared with.
+func errorsAsTarget(c *ssa.CallCommon) (addr ssa.Value, ok bool) {
+	callee := c.StaticCallee()
+	if callee == nil || callee.Pkg == nil || callee.Pkg.Pkg.Path() != "errors" || callee.Name() != "As" || len(c.Args) != 2 {
+		return nil, false
+	}
+	addr = c.Args[1]
+	if mi, ok := addr.(*ssa.MakeInterface); ok {
+		addr = mi.X
+	}
+	ptr, ok := addr.Type().Underlying().(*types.Pointer)
+	if !ok || !nilable(ptr.Elem()) {
+		return nil, false
+	}
+	return addr, true
+}
+
+// onlyErrorsAsTarget reports whether the interface holding a variable's
+// address goes only to errors.As, which writes the variable during the
+// call and keeps no reference: later calls cannot change the variable.
+func onlyErrorsAsTarget(mi *ssa.MakeInterface) bool {
+	refs := mi.Referrers()
+	if refs == nil || len(*refs) == 0 {
+		return false
+	}
+	for _, r := range *refs {
+		call, ok := r.(*ssa.Call)
+		if !ok {
+			return false
+		}
+		if addr, ok := errorsAsTarget(call.Common()); !ok || addr != mi.X {
+			return false
+		}
+	}
+	return true
+}
+
+// asTarget returns the access path errors.As would set at c and its
+// state before the call.
+func (a *analysis) asTarget(st facts, c *ssa.CallCommon) (pathKey, nilstate.State) {
+	addr, ok := errorsAsTarget(c)
+	if !ok {
+		return pathKey{}, nilstate.UnknownState
+	}
+	p, ok := a.path(addr)
+	if !ok {
+		return pathKey{}, nilstate.UnknownState
+	}
+	return p, st[p]
+}
+
+// unmatched: after errors.As, a target that may have been nil before
+// the call still may be (the error does not match); the true branch of
+// the call's result makes it non-nil (refine).
+func (a *analysis) unmatched(st facts, call *ssa.Call, target pathKey, before nilstate.State) {
+	if target.base == nil {
+		return
+	}
+	a.retire(st, func(p pathKey) bool { return p == target }) // errors.As may have written it
+	if !before.Kind.MayBeNil() {
+		return
+	}
+	st[target] = nilstate.MaybeNilBecause(before.Ev.Then(a.step(call.Pos(), "not set when errors.As does not match")))
 }

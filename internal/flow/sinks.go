@@ -93,7 +93,9 @@ func (a *analysis) transfer(st facts, b *ssa.BasicBlock) facts {
 			if noReturnInvoke(instr.Common()) {
 				return nil // the rest of the block does not run
 			}
+			target, before := a.asTarget(st, instr.Common())
 			a.invalidate(st, instr.Common())
+			a.unmatched(st, instr, target, before)
 			a.decoded(st, instr.Common())
 			a.passedNonNil(st, instr)
 		case *ssa.Defer:
@@ -124,7 +126,7 @@ func (a *analysis) sink(st facts, instr ssa.Instruction, v ssa.Value, f Finding)
 		}
 		if obj != nil {
 			switch {
-			case s.Kind == nilstate.NonNil && s.Ev == nil:
+			case vouched(s):
 				a.use(obj, summary.FieldUses{Guarded: 1})
 			case s.Kind == nilstate.Unknown, s.Kind.MayBeNil() && a.judged[s.Ev] == obj:
 				a.use(obj, summary.FieldUses{Unguarded: 1})
@@ -169,7 +171,11 @@ func (a *analysis) sink(st facts, instr ssa.Instruction, v ssa.Value, f Finding)
 	if unproven && f.Pos.IsValid() {
 		// Remember which dereference proved v non-nil: a later nil check
 		// of v contradicts it (deref-before-check).
-		a.set(st, v, nilstate.State{Kind: nilstate.NonNil, Ev: nilstate.NewEvidence(nilstate.Step{Pos: f.Pos})})
+		mark := nilstate.Step{Pos: f.Pos}
+		if s.Kind.MayBeNil() {
+			mark.What = judgedDeref
+		}
+		a.set(st, v, nilstate.State{Kind: nilstate.NonNil, Ev: nilstate.NewEvidence(mark)})
 	} else {
 		a.set(st, v, nilstate.NonNilState)
 	}
@@ -312,13 +318,26 @@ func (a *analysis) invalidate(st facts, c *ssa.CallCommon) {
 		case !ok:
 		case s.Kind.MayBeNil() && reachable(p):
 			st[k] = nilstate.UnknownState
-		case s.Kind == nilstate.NonNil && s.Ev != nil && reachable(p):
+		case s.Kind == nilstate.NonNil && s.Ev.Len() == 1 && s.Ev.Steps[0].What == judgedDeref && reachable(p):
 			// Still non-nil (a call rarely undoes what was checked), but
-			// a later check no longer contradicts the dereference: the
-			// callee may have reset the field (deref-before-check).
+			// a later check no longer contradicts a dereference of a field
+			// with evidence: the callee may be what resets it.
 			st[k] = nilstate.NonNilState
 		}
 	}
+}
+
+// judgedDeref marks the non-nil state left by a dereference of a value
+// whose only evidence is judged (a field's): for deref-before-check, and
+// otherwise as good as a check (vouched), as it was before the mark.
+const judgedDeref = "dereferenced"
+
+// vouched reports whether s is non-nil by a check, a store or a judged
+// value's dereference, not by a dereference of an unknown value: a use
+// under it is a guarded use, and a field so at every return is set by
+// the function (fieldsNonNilAtReturns).
+func vouched(s nilstate.State) bool {
+	return s.Kind == nilstate.NonNil && (s.Ev == nil || s.Ev.Len() == 1 && s.Ev.Steps[0].What == judgedDeref)
 }
 
 // passedNonNil: a result nil only for a nil argument (nil-if-param-nil)
@@ -408,6 +427,10 @@ func escapes(al *ssa.Alloc) bool {
 			if !onlyLoaded(r, al) {
 				return true
 			}
+		case *ssa.MakeInterface:
+			if !onlyErrorsAsTarget(r) {
+				return true
+			}
 		case *ssa.Store:
 			if r.Val == ssa.Value(al) {
 				return true
@@ -460,6 +483,12 @@ func (a *analysis) store(st facts, s *ssa.Store) {
 // pointer-like field the code reads but never sets is nil
 // (`s := &S{}; s.m[k] = v`).
 func (a *analysis) alloc(st facts, al *ssa.Alloc) {
+	if step, ok := a.declaredNil(al); ok {
+		// `var target *E` kept in memory (its address is taken, as for
+		// errors.As): nil until a store or a call that reaches it.
+		st[pathKey{al, -1}] = nilstate.NilBecause(nilstate.NewEvidence(step))
+		return
+	}
 	strct := pointee(al.Type())
 	if strct == nil {
 		return

@@ -508,6 +508,23 @@ type nilSite struct {
 	what string
 }
 
+// declaredNil returns the declaration of the local variable al when it
+// is declared without a value and its zero value is nil.
+func (a *analysis) declaredNil(al *ssa.Alloc) (nilstate.Step, bool) {
+	if !nilable(al.Type().(*types.Pointer).Elem()) || !al.Pos().IsValid() {
+		return nilstate.Step{}, false
+	}
+	if a.sites == nil {
+		a.sites = collectNilSites(a.fn)
+	}
+	for _, site := range a.sites.byName[al.Comment] {
+		if site.pos == al.Pos() && site.what == "declared without a value" {
+			return a.step(site.pos, site.what), true
+		}
+	}
+	return nilstate.Step{}, false
+}
+
 func (a *analysis) nilSite(ctx constCtx) nilstate.Step {
 	if a.sites == nil {
 		a.sites = collectNilSites(a.fn)
