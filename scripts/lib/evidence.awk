@@ -12,7 +12,8 @@
 #   (a local nil check that does not stop), checked-later (deref-before-check),
 #   returns-nil, returns-nil-err (nil with an error), returns-nil-false,
 #   returns-nil-zero (nil with a zero result), field-checked, field-assigned,
-#   field-not-set, field-json, and other (a step this script does not know:
+#   field-not-set, field-json, condition (a decided nil condition of the
+#   definite check: not a dereference, but a finding), and other (a step this script does not know:
 #   the grammar grew, extend the patterns below).
 # Hops (returned by, passed as parameter, captured, passed through) are no
 # evidence of their own and are left out, and so are the steps that describe
@@ -44,7 +45,7 @@ function kind(s) {
 	if (s ~ / returns nil with false$/) return "returns-nil-false"
 	if (s ~ / returns nil with /) return "returns-nil-zero"
 	if (s ~ / returns nil$/) return "returns-nil"
-	if (s ~ /^(returned by|passed as parameter|passed through|captured by) /) return ""
+	if (s ~ /^(returned by|passed as parameter|passed through|captured by) / || s == "not set when errors.As does not match") return ""
 	if (s ~ / dereferences (parameter [^ ]+|its receiver)$/ || s ~ / has a value receiver$/ || s ~ /^a nil .* is a non-nil /) return ""
 	return "other"
 }
@@ -67,6 +68,7 @@ function flush(    chain, at, steps, n, i, s, st, k, kinds, tags, nk, ni) {
 		at = index(cur, " nil here (")
 		if (at == 0) {
 			if (cur ~ /: nilsentry:ignore /) printf "%s\t-\t-\n", cur
+			if (cur ~ /: (tautological|impossible) condition: /) printf "%s\tcondition\t-\n", cur
 			cur = ""; split("", related); return
 		}
 		chain = substr(cur, at + 11, length(cur) - at - 11)
