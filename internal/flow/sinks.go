@@ -94,7 +94,7 @@ func (a *analysis) transfer(st facts, b *ssa.BasicBlock) facts {
 				return nil // the rest of the block does not run
 			}
 			target, before := a.asTarget(st, instr.Common())
-			a.invalidate(st, instr.Common())
+			a.invalidate(st, instr)
 			a.unmatched(st, instr, target, before)
 			a.decoded(st, instr.Common())
 			a.passedNonNil(st, instr)
@@ -280,7 +280,8 @@ func (a *analysis) call(st facts, instr ssa.Instruction, c *ssa.CallCommon) {
 // variable that escapes. Non-nil facts are kept (precision first: a call
 // that nils a field we just checked is rare, and forgetting guards would
 // make every checked field look suspicious again).
-func (a *analysis) invalidate(st facts, c *ssa.CallCommon) {
+func (a *analysis) invalidate(st facts, call ssa.CallInstruction) {
+	c := call.Common()
 	if _, ok := c.Value.(*ssa.Builtin); ok {
 		return
 	}
@@ -292,7 +293,7 @@ func (a *analysis) invalidate(st facts, c *ssa.CallCommon) {
 		case *ssa.Global:
 			return true // shared with code we do not see
 		case *ssa.Alloc:
-			if escapes(r) {
+			if escapedAt(r, call) {
 				return true
 			}
 		}
@@ -415,27 +416,38 @@ func (a *analysis) retireCopies(st facts, p pathKey) {
 	})
 }
 
-// escapes reports whether a local allocation may be written by code
-// other than the function's own stores: captured by a closure that
-// assigns it, stored elsewhere, boxed, or passed to a call. A literal that
-// only reads the variable (a goroutine's captured job) cannot change it.
-func escapes(al *ssa.Alloc) bool {
+// escapedAt reports whether code other than the function's own loads
+// and stores may write the local allocation al at call: its address was
+// captured by a closure, stored elsewhere, boxed or passed to a call. An
+// address taken only after the call, in the block that allocates al,
+// is not visible to it yet: the `wg.Add(1)` between a worker's lookup and
+// its `go func` cannot write the job the literal captures next.
+func escapedAt(al *ssa.Alloc, call ssa.Instruction) bool {
+	var later map[ssa.Instruction]bool // instructions after call in al's block
 	for _, r := range *al.Referrers() {
 		switch r := r.(type) {
 		case *ssa.FieldAddr, *ssa.IndexAddr, *ssa.UnOp, *ssa.DebugRef:
-		case *ssa.MakeClosure:
-			if !onlyLoaded(r, al) {
-				return true
+			continue
+		case *ssa.Store:
+			if r.Val != ssa.Value(al) {
+				continue
 			}
 		case *ssa.MakeInterface:
-			if !onlyErrorsAsTarget(r) {
-				return true
+			if onlyErrorsAsTarget(r) {
+				continue
 			}
-		case *ssa.Store:
-			if r.Val == ssa.Value(al) {
-				return true
+		}
+		if call == nil || call.Block() != al.Block() {
+			return true
+		}
+		if later == nil {
+			later = make(map[ssa.Instruction]bool)
+			instrs := call.Block().Instrs
+			for i := len(instrs) - 1; i >= 0 && instrs[i] != call; i-- {
+				later[instrs[i]] = true
 			}
-		default:
+		}
+		if !later[r] {
 			return true
 		}
 	}

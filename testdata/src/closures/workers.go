@@ -50,15 +50,19 @@ func fanOut(jobs map[string]*Job, names []string) {
 	wg.Wait()
 }
 
-// handlers captures one lookup in two callbacks: both are reported.
+// handlers registers a callback over a lookup that may miss.
 func handlers(routes map[string]*Spec, mux *http.ServeMux) {
 	s := routes["/img"]
 	mux.HandleFunc("/img", func(w http.ResponseWriter, r *http.Request) {
 		_, _ = w.Write([]byte(s.Image)) // want `nil dereference: s may be nil here \(map lookup may miss at workers.go:\d+; captured by the function literal at workers.go:\d+\)`
 	})
-	mux.HandleFunc("/img/name", func(w http.ResponseWriter, r *http.Request) {
-		_, _ = w.Write([]byte("image " + s.Image)) // want `nil dereference: s may be nil here \(map lookup may miss at workers.go:\d+; captured by the function literal at workers.go:\d+\)`
-	})
+}
+
+// notify captures one lookup in two goroutines: both are reported.
+func notify(specs map[string]*Spec, name string, send func(string)) {
+	s := specs[name]
+	go func() { send("pull " + s.Image) }() // want `nil dereference: s may be nil here \(map lookup may miss at workers.go:\d+; captured by the function literal at workers.go:\d+\)`
+	go func() { send("audit " + s.Image) }() // want `nil dereference: s may be nil here \(map lookup may miss at workers.go:\d+; captured by the function literal at workers.go:\d+\)`
 }
 
 // onDone is a deferred literal over a value that is nil when not found.

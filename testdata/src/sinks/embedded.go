@@ -44,3 +44,39 @@ func readUnset(buf []byte) {
 	b := &Body{}
 	b.Read(buf) // want `nil interface method call: b.Reader is nil here \(field Reader not set at embedded.go:44\)`
 }
+
+// A constructor that sets the embedded logger only when verbose, then
+// uses it.
+type ServerConfig struct {
+	Name    string
+	Verbose bool
+}
+
+func newServer(cfg ServerConfig) *Server {
+	s := &Server{name: cfg.Name}
+	if cfg.Verbose {
+		s.Logger = &Logger{prefix: "> "}
+	}
+	s.Log("configured " + cfg.Name) // want `nil dereference: s.Logger may be nil here \(field Logger not set at embedded.go:\d+; \(\*Logger\).Log dereferences its receiver\)`
+	return s
+}
+
+// Safe: a quiet logger otherwise.
+func newServerQuiet(cfg ServerConfig) *Server {
+	s := &Server{name: cfg.Name, Logger: &Logger{}}
+	if cfg.Verbose {
+		s.Logger = &Logger{prefix: "> "}
+	}
+	s.Log("configured " + cfg.Name)
+	return s
+}
+
+// Safe: the use is under the same condition.
+func newServerGuarded(cfg ServerConfig) *Server {
+	s := &Server{name: cfg.Name}
+	if cfg.Verbose {
+		s.Logger = &Logger{prefix: "> "}
+		s.Log("configured " + cfg.Name)
+	}
+	return s
+}
