@@ -121,6 +121,16 @@ func onlyErrorsAsTarget(mi *ssa.MakeInterface) bool {
 	return true
 }
 
+// isErrorsAsTarget reports whether the address of al goes to errors.As.
+func isErrorsAsTarget(al *ssa.Alloc) bool {
+	for _, r := range *al.Referrers() {
+		if mi, ok := r.(*ssa.MakeInterface); ok && onlyErrorsAsTarget(mi) {
+			return true
+		}
+	}
+	return false
+}
+
 // asTarget returns the access path errors.As would set at c and its
 // state before the call.
 func (a *analysis) asTarget(st facts, c *ssa.CallCommon) (pathKey, nilstate.State) {

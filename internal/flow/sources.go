@@ -509,9 +509,13 @@ type nilSite struct {
 }
 
 // declaredNil returns the declaration of the local variable al when it
-// is declared without a value and its zero value is nil.
+// is declared without a value, its zero value is nil and its address
+// goes to errors.As, which may leave it so. Other variables kept in
+// memory start unknown: the repeated-condition rules (conditions.go) see
+// only φ-nodes, so a memory variable set under `if !all` and read under
+// the same test would be reported where its lifted twin is not.
 func (a *analysis) declaredNil(al *ssa.Alloc) (nilstate.Step, bool) {
-	if !nilable(al.Type().(*types.Pointer).Elem()) || !al.Pos().IsValid() {
+	if !nilable(al.Type().(*types.Pointer).Elem()) || !al.Pos().IsValid() || !isErrorsAsTarget(al) {
 		return nilstate.Step{}, false
 	}
 	if a.sites == nil {
