@@ -98,6 +98,7 @@ func (a *analysis) transfer(st facts, b *ssa.BasicBlock) facts {
 			a.unmatched(st, instr, target, before)
 			a.decoded(st, instr.Common())
 			a.passedNonNil(st, instr)
+			a.constructed(st, instr)
 		case *ssa.Defer:
 			a.call(st, instr, instr.Common())
 		case *ssa.Go:
@@ -341,6 +342,30 @@ func vouched(s nilstate.State) bool {
 	return s.Kind == nilstate.NonNil && (s.Ev == nil || s.Ev.Len() == 1 && s.Ev.Steps[0].What == judgedDeref)
 }
 
+// constructed: the fields a callee sets in its result (summary
+// FieldsSet) are non-nil after the call, so `h := newHandler(); h.Resp.X`
+// is not judged by the field's nil checks elsewhere.
+func (a *analysis) constructed(st facts, call *ssa.Call) {
+	sum := a.calleeSummary(call.Common())
+	if sum == nil {
+		return
+	}
+	for i, r := range sum.Results {
+		if r.FieldsSet == 0 {
+			continue
+		}
+		var base any = tupleKey{call, i}
+		if len(sum.Results) == 1 {
+			base = a.ident(call)
+		}
+		for f := 0; f < 64; f++ {
+			if r.FieldsSet&(1<<f) != 0 {
+				st[a.newPath(base, f)] = nilstate.NonNilState
+			}
+		}
+	}
+}
+
 // passedNonNil: a result nil only for a nil argument (nil-if-param-nil)
 // is non-nil where the argument is, as the flow knows it here (`re, err
 // := syntax.Parse(s); if err != nil {...}; re = re.Simplify()`); the
@@ -454,6 +479,22 @@ func escapedAt(al *ssa.Alloc, call ssa.Instruction) bool {
 	return false
 }
 
+// copyFields: a struct value stored to addr (`h := newHandler()` kept in
+// memory) brings the fields known set in the value (by its constructor,
+// see constructed) to the memory's paths.
+func (a *analysis) copyFields(st facts, val, addr ssa.Value) {
+	from, to := a.ident(val), a.ident(addr)
+	var set []int
+	for k, s := range st {
+		if pk, ok := k.(pathKey); ok && pk.base == from && pk.field >= 0 && s.Kind == nilstate.NonNil && s.Ev == nil {
+			set = append(set, pk.field)
+		}
+	}
+	for _, f := range set {
+		st[a.newPath(to, f)] = nilstate.NonNilState
+	}
+}
+
 // store tracks the value stored into an access path.
 func (a *analysis) store(st facts, s *ssa.Store) {
 	p, ok := a.path(s.Addr)
@@ -466,6 +507,9 @@ func (a *analysis) store(st facts, s *ssa.Store) {
 		if pk, ok := k.(pathKey); ok && under(pk, p) {
 			delete(st, k)
 		}
+	}
+	if isStruct(s.Val.Type()) {
+		a.copyFields(st, s.Val, s.Addr)
 	}
 	if !nilable(s.Val.Type()) {
 		return

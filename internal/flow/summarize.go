@@ -138,6 +138,10 @@ func (a *analysis) summarize() *summary.Summary {
 		}
 	}
 
+	for i := range sum.Results {
+		sum.Results[i].FieldsSet = a.fieldsSetAtReturns(i)
+	}
+
 	checked := a.nilChecked()
 	isPredicate := n == 1 && isBool(results.At(0).Type())
 	isCount := n == 1 && isInteger(results.At(0).Type())
@@ -193,6 +197,38 @@ func (a *analysis) fieldsNonNilAtReturns(p *ssa.Parameter) uint64 {
 		if mask &= nonNilFields(r.facts, a.key(p), true); mask == 0 {
 			return 0
 		}
+	}
+	return mask
+}
+
+// fieldsSetAtReturns returns the fields of the i'th result (a pointer to
+// a struct, or a struct) known non-nil by a store or a check at every
+// return that hands back a non-nil result: what a constructor sets
+// (`return &Handler{Resp: &Resp{}}`). A nil result has no fields to read.
+func (a *analysis) fieldsSetAtReturns(i int) uint64 {
+	t := a.fn.Signature.Results().At(i).Type()
+	if pointee(t) == nil && !isStruct(t) {
+		return 0
+	}
+	mask, seen := ^uint64(0), false
+	for _, r := range a.returns {
+		op := r.ops[i]
+		if isZeroConst(op) || r.states[i].Kind == nilstate.Nil {
+			continue
+		}
+		base := a.ident(op)
+		if l, ok := op.(*ssa.UnOp); ok && l.Op == token.MUL {
+			if al, ok := l.X.(*ssa.Alloc); ok {
+				base = a.key(al) // a struct value built in a local variable
+			}
+		}
+		seen = true
+		if mask &= nonNilFields(r.facts, base, true); mask == 0 {
+			return 0
+		}
+	}
+	if !seen {
+		return 0
 	}
 	return mask
 }

@@ -41,6 +41,11 @@ type Result struct {
 	// on a parameter (`if !alloc { return nil }`); a call whose constant
 	// arguments contradict all of them gets no nil from it.
 	Only []ParamCond
+	// FieldsSet: for a result that is a pointer to a struct or a struct,
+	// the fields (bit i for field index i < 64) non-nil at every return
+	// that hands back a non-nil result: the function sets them (a
+	// constructor), so a caller's use of them is not evidence-driven.
+	FieldsSet uint64
 	// TypedNil is set when an interface result may hold a nil pointer
 	// (the typed-nil rule's return): a caller's method call on it that
 	// the pointer's method dereferences panics, err != nil or not.
@@ -118,7 +123,7 @@ func (s *Summary) Equal(o *Summary) bool {
 	for i := range s.Results {
 		if s.Results[i].Kind != o.Results[i].Kind || s.Results[i].Param != o.Results[i].Param ||
 			!s.Results[i].Ev.Equal(o.Results[i].Ev) || !slices.Equal(s.Results[i].Only, o.Results[i].Only) ||
-			!s.Results[i].TypedNil.equal(o.Results[i].TypedNil) {
+			s.Results[i].FieldsSet != o.Results[i].FieldsSet || !s.Results[i].TypedNil.equal(o.Results[i].TypedNil) {
 			return false
 		}
 	}
@@ -141,7 +146,7 @@ func (t *TypedNil) equal(o *TypedNil) bool {
 // uninteresting summaries are not exported as facts.
 func (s *Summary) Interesting() bool {
 	for _, r := range s.Results {
-		if r.Kind != ResultUnknown || r.TypedNil != nil {
+		if r.Kind != ResultUnknown || r.TypedNil != nil || r.FieldsSet != 0 {
 			return true
 		}
 	}
@@ -161,6 +166,9 @@ func (s *Summary) String() string {
 		}
 		if t := r.TypedNil; t != nil {
 			fmt.Fprintf(&b, "r%d=typed-nil(%s:%s) ", i, t.Type, strings.Join(t.Derefs, ","))
+		}
+		if r.FieldsSet != 0 {
+			fmt.Fprintf(&b, "r%d=%s ", i, fieldList("fields-set", r.FieldsSet))
 		}
 	}
 	for i, p := range s.Params {
@@ -188,13 +196,7 @@ func (s *Summary) String() string {
 			mask uint64
 		}{{"fields-after", p.FieldsAfter}, {"fields-if-true", p.FieldsIfTrue}, {"fields-if-false", p.FieldsIfFalse}} {
 			if fs.mask != 0 {
-				var idx []string
-				for i := 0; i < 64; i++ {
-					if fs.mask&(1<<i) != 0 {
-						idx = append(idx, fmt.Sprint(i))
-					}
-				}
-				flags = append(flags, fs.name+"("+strings.Join(idx, ",")+")")
+				flags = append(flags, fieldList(fs.name, fs.mask))
 			}
 		}
 		if len(flags) > 0 {
@@ -202,6 +204,17 @@ func (s *Summary) String() string {
 		}
 	}
 	return strings.TrimSpace(b.String())
+}
+
+// fieldList renders a field mask as name(i,j,...).
+func fieldList(name string, mask uint64) string {
+	var idx []string
+	for i := 0; i < 64; i++ {
+		if mask&(1<<i) != 0 {
+			idx = append(idx, fmt.Sprint(i))
+		}
+	}
+	return name + "(" + strings.Join(idx, ",") + ")"
 }
 
 // Fact carries a Summary to importing packages. Positions are dropped on
@@ -220,7 +233,7 @@ func Portable(s *Summary) *Fact {
 		Params:  make([]Param, len(s.Params)),
 	}}
 	for i, r := range s.Results {
-		f.Summary.Results[i] = Result{Kind: r.Kind, Ev: StripPos(r.Ev), Param: r.Param, Only: r.Only}
+		f.Summary.Results[i] = Result{Kind: r.Kind, Ev: StripPos(r.Ev), Param: r.Param, Only: r.Only, FieldsSet: r.FieldsSet}
 		if t := r.TypedNil; t != nil {
 			f.Summary.Results[i].TypedNil = &TypedNil{Ev: StripPos(t.Ev), Type: t.Type, Derefs: t.Derefs}
 		}
