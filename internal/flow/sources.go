@@ -5,6 +5,7 @@ import (
 	"go/constant"
 	"go/token"
 	"go/types"
+	"math"
 	"slices"
 	"sort"
 
@@ -392,6 +393,15 @@ func constArgsExclude(call *ssa.Call, only []summary.ParamCond) bool {
 		if pc.Param >= len(args) {
 			return false
 		}
+		if pc.Len {
+			// len(arg) >= n, as the call builds its argument.
+			want := condition{tag: pc.Param, val: pc.Val, eq: pc.Eq, inRange: pc.InRange, lo: pc.Lo, hi: pc.Hi}
+			n := minLen(args[pc.Param])
+			if n == 0 || !(condition{tag: pc.Param, inRange: true, lo: n, hi: math.MaxInt64}).contradicts(want) {
+				return false
+			}
+			continue
+		}
 		k, ok := args[pc.Param].(*ssa.Const)
 		if !ok {
 			return false
@@ -402,6 +412,27 @@ func constArgsExclude(call *ssa.Call, only []summary.ParamCond) bool {
 		}
 	}
 	return len(only) > 0
+}
+
+// minLen is a lower bound of the length of slice v: the elements an
+// append adds or a slice literal has.
+func minLen(v ssa.Value) int64 {
+	switch v := v.(type) {
+	case *ssa.Call:
+		if isBuiltin(v.Common().Value, "append") && len(v.Common().Args) == 2 {
+			return minLen(v.Common().Args[0]) + minLen(v.Common().Args[1])
+		}
+	case *ssa.Slice:
+		if v.Low != nil || v.High != nil {
+			return 0
+		}
+		if ptr, ok := v.X.Type().Underlying().(*types.Pointer); ok {
+			if arr, ok := ptr.Elem().Underlying().(*types.Array); ok {
+				return arr.Len() // a slice literal, or append's variadic elements
+			}
+		}
+	}
+	return 0
 }
 
 // constCondition says that tag is the constant k.

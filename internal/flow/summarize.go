@@ -493,11 +493,16 @@ func (a *analysis) paramCondAt(b *ssa.BasicBlock) (summary.ParamCond, bool) {
 	}
 	for _, c := range a.conditionsAt(b.Preds[0], b, false) {
 		p, ok := c.tag.(*ssa.Parameter)
+		isLen := false
+		if call, isCall := c.tag.(*ssa.Call); isCall && isBuiltin(call.Common().Value, "len") {
+			p, ok = call.Common().Args[0].(*ssa.Parameter)
+			isLen = true
+		}
 		if !ok {
 			continue
 		}
 		if i := slices.Index(a.fn.Params, p); i >= 0 {
-			return summary.ParamCond{Param: i, Val: c.val, Eq: c.eq, InRange: c.inRange, Lo: c.lo, Hi: c.hi}, true
+			return summary.ParamCond{Param: i, Val: c.val, Eq: c.eq, InRange: c.inRange, Lo: c.lo, Hi: c.hi, Len: isLen}, true
 		}
 	}
 	return summary.ParamCond{}, false

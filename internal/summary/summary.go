@@ -61,12 +61,15 @@ type TypedNil struct {
 
 // ParamCond is a condition on a parameter: Params[Param] == Val (Eq) or
 // != Val; for integers compared with a constant, Lo <= it <= Hi (InRange).
+// With Len, the condition is on len(Params[Param]) (`case 0: return nil`
+// of `switch len(its)`).
 type ParamCond struct {
 	Param   int
 	Val     string
 	Eq      bool
 	InRange bool
 	Lo, Hi  int64
+	Len     bool
 }
 
 // ParamKind says what a function does with a nil parameter.
