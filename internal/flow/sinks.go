@@ -334,6 +334,17 @@ func (a *analysis) invalidate(st facts, call ssa.CallInstruction) {
 // otherwise as good as a check (vouched), as it was before the mark.
 const judgedDeref = "dereferenced"
 
+// constructedMark marks a field that a callee set in its result
+// (constructed): non-nil, but not by a check of this package's.
+const constructedMark = "set where the result is made"
+
+// setByStore reports whether s is non-nil by a check, a store or a
+// callee's construction: what a function may claim it sets (fields-set,
+// fields-after).
+func setByStore(s nilstate.State) bool {
+	return vouched(s) || s.Kind == nilstate.NonNil && s.Ev.Len() == 1 && s.Ev.Steps[0].What == constructedMark
+}
+
 // vouched reports whether s is non-nil by a check, a store or a judged
 // value's dereference, not by a dereference of an unknown value: a use
 // under it is a guarded use, and a field so at every return is set by
@@ -358,9 +369,13 @@ func (a *analysis) constructed(st facts, call *ssa.Call) {
 		if len(sum.Results) == 1 {
 			base = a.ident(call)
 		}
+		// With evidence, so that uses after the call count neither as
+		// guarded nor as unguarded uses of the field (summary.Credible):
+		// a constructor is not a check.
+		set := nilstate.State{Kind: nilstate.NonNil, Ev: nilstate.NewEvidence(nilstate.Step{What: constructedMark})}
 		for f := 0; f < 64; f++ {
 			if r.FieldsSet&(1<<f) != 0 {
-				st[a.newPath(base, f)] = nilstate.NonNilState
+				st[a.newPath(base, f)] = set
 			}
 		}
 	}
@@ -486,12 +501,13 @@ func (a *analysis) copyFields(st facts, val, addr ssa.Value) {
 	from, to := a.ident(val), a.ident(addr)
 	var set []int
 	for k, s := range st {
-		if pk, ok := k.(pathKey); ok && pk.base == from && pk.field >= 0 && s.Kind == nilstate.NonNil && s.Ev == nil {
+		if pk, ok := k.(pathKey); ok && pk.base == from && pk.field >= 0 && setByStore(s) {
 			set = append(set, pk.field)
 		}
 	}
+	slices.Sort(set)
 	for _, f := range set {
-		st[a.newPath(to, f)] = nilstate.NonNilState
+		st[a.newPath(to, f)] = st[pathKey{from, f}]
 	}
 }
 

@@ -267,7 +267,7 @@ func (a *analysis) fieldsNonNilIf(p *ssa.Parameter, want bool) uint64 {
 func nonNilFields(st facts, base any, checkedOnly bool) uint64 {
 	var m uint64
 	for k, s := range st {
-		if s.Kind == nilstate.NonNil && (!checkedOnly || vouched(s)) {
+		if s.Kind == nilstate.NonNil && (!checkedOnly || setByStore(s)) {
 			m |= fieldBit(k, base)
 		}
 	}
