@@ -252,6 +252,9 @@ func (a *analysis) call(st facts, instr ssa.Instruction, c *ssa.CallCommon) {
 			if i < len(sum.Params) && sum.Params[i].NonNilAfter {
 				a.set(st, arg, nilstate.NonNilState) // the call returned
 			}
+			if i < len(sum.Params) && sum.Params[i].NilAfter && a.stateOf(st, arg, constCtx{}).Kind != nilstate.NonNil {
+				a.assume(st, arg, true, c.Pos()) // check(err) returned: err is nil
+			}
 			if i < len(sum.Params) && sum.Params[i].TrueAfter {
 				a.refine(st, arg, true) // assert(err == nil): as on the true branch
 			}

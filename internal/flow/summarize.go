@@ -166,10 +166,23 @@ func (a *analysis) summarize() *summary.Summary {
 		} else if at, ok := a.paramDeref[p]; ok {
 			sum.Params[i] = summary.Param{Kind: summary.ParamDerefs, At: at}
 		}
+		sum.Params[i].NilAfter = a.nilAtReturns(p) // also through a helper: check2(v, err) { check(err) }
 		sum.Params[i].FieldsAfter = fieldsAfter
 		sum.Params[i].FieldsIfTrue, sum.Params[i].FieldsIfFalse = fieldsIfTrue, fieldsIfFalse
 	}
 	return sum
+}
+
+// nilAtReturns reports whether p is known nil wherever the function
+// returns: an error helper that exits for a non-nil error (badger's
+// y.Check, P-exit-helper in docs/triage.md).
+func (a *analysis) nilAtReturns(p *ssa.Parameter) bool {
+	for _, r := range a.returns {
+		if a.stateOf(r.facts, p, constCtx{}).Kind != nilstate.Nil {
+			return false
+		}
+	}
+	return len(a.returns) > 0
 }
 
 // nonNilAtReturns reports whether p is known non-nil wherever the

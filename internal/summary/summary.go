@@ -88,6 +88,9 @@ type Param struct {
 	// NonNilAfter: the function returns only if the argument is non-nil
 	// (mustNotBeNil(u), an assertion helper).
 	NonNilAfter bool
+	// NilAfter: the function returns only if the argument is nil (an
+	// error helper that exits otherwise: check(err)).
+	NilAfter bool
 	// NonNilIfTrue: the function's bool result is true only if the
 	// argument is non-nil (isValid(u)).
 	NonNilIfTrue bool
@@ -154,7 +157,7 @@ func (s *Summary) Interesting() bool {
 		}
 	}
 	for _, p := range s.Params {
-		if p.Kind != ParamUnknown || p.NonNilAfter || p.NonNilIfTrue || p.NonNilIfNonZero || p.TrueAfter || p.FieldsAfter != 0 || p.FieldsIfTrue != 0 || p.FieldsIfFalse != 0 {
+		if p.Kind != ParamUnknown || p.NonNilAfter || p.NilAfter || p.NonNilIfTrue || p.NonNilIfNonZero || p.TrueAfter || p.FieldsAfter != 0 || p.FieldsIfTrue != 0 || p.FieldsIfFalse != 0 {
 			return true
 		}
 	}
@@ -184,6 +187,9 @@ func (s *Summary) String() string {
 		}
 		if p.NonNilAfter {
 			flags = append(flags, "nonnil-after")
+		}
+		if p.NilAfter {
+			flags = append(flags, "nil-after")
 		}
 		if p.NonNilIfTrue {
 			flags = append(flags, "nonnil-if-true")

@@ -1,0 +1,53 @@
+package precision
+
+import (
+	"errors"
+	"log"
+)
+
+// An error helper that exits for a non-nil error returns only with a nil
+// one (summary nil-after): results nil only with an error are non-nil
+// after it (badger's y.Check, P-exit-helper in docs/triage.md).
+
+type table struct{ n int }
+
+func openTable(name string) (*table, error) {
+	if name == "" {
+		return nil, errors.New("no name")
+	}
+	return &table{n: len(name)}, nil
+}
+
+func check(err error) {
+	if err != nil {
+		log.Fatalf("fatal: %v", err)
+	}
+}
+
+// check2 forwards to check, as badger's Check2 does.
+func check2(_ any, err error) { check(err) }
+
+func tableSize(name string) int {
+	t, err := openTable(name)
+	check(err)
+	return t.n
+}
+
+func tableSizeWrapped(name string) int {
+	t, err := openTable(name)
+	check2(nil, err)
+	return t.n
+}
+
+// Still reported: a helper that only logs returns either way.
+func logErr(err error) {
+	if err != nil {
+		log.Printf("error: %v", err)
+	}
+}
+
+func tableSizeLogged(name string) int {
+	t, err := openTable(name)
+	logErr(err)
+	return t.n // want `nil dereference: t may be nil here \(openTable returns nil with an error at exits.go:\d+\)`
+}
