@@ -131,6 +131,10 @@ func (a *analysis) assume(st facts, x ssa.Value, isNil bool, pos token.Pos) bool
 		// err == nil: results that are nil only with an error are not nil.
 		if e := a.errorSource(x); e != nil {
 			a.markCompanions(st, e, summary.ResultNilIfErr)
+		} else if phi, ok := x.(*ssa.Phi); ok {
+			if e := a.phiErrorSource(phi); e != nil {
+				a.markCompanions(st, e, summary.ResultNilIfErr)
+			}
 		}
 		return true
 	}
@@ -388,6 +392,51 @@ var (
 // call result stored by the store that reaches this load: the nearest
 // store that dominates it, with no other store able to run in between
 // (`x, err = f(); if err != nil {...}; y, err = g(); if err != nil {...}`).
+// phiErrorSource returns the call error that a φ of errors stands for
+// when every path into the φ either brings that error or comes from a
+// block where the call's results that are nil only with an error are
+// already non-nil: `resp, err := do(); if resp != nil { if bad { err =
+// check(resp) } }; if err != nil { return }` leaves resp non-nil.
+func (a *analysis) phiErrorSource(phi *ssa.Phi) *ssa.Extract {
+	var src *ssa.Extract
+	var others []int // edges that bring another error
+	for i, op := range phi.Edges {
+		if e := a.errorSource(op); e != nil && (src == nil || e == src) {
+			src = e
+			continue
+		}
+		others = append(others, i)
+	}
+	if src == nil || len(others) == 0 {
+		return nil
+	}
+	call, ok := src.Tuple.(*ssa.Call)
+	if !ok {
+		return nil
+	}
+	sum := a.calleeSummary(call.Common())
+	if sum == nil || src.Index != len(sum.Results)-1 {
+		return nil
+	}
+	for _, i := range others {
+		out := a.out[phi.Block().Preds[i].Index]
+		if out == nil {
+			return nil // not reached yet (a back edge in the first round)
+		}
+		for j, r := range sum.Results {
+			if r.Kind != summary.ResultNilIfErr {
+				continue
+			}
+			for _, v := range extracts(call, j) {
+				if a.stateOf(out, v, constCtx{}).Kind != nilstate.NonNil {
+					return nil
+				}
+			}
+		}
+	}
+	return src
+}
+
 func (a *analysis) errorSource(x ssa.Value) *ssa.Extract {
 	if e, ok := x.(*ssa.Extract); ok {
 		return e
