@@ -65,10 +65,11 @@ func (a *analysis) refine(st facts, cond ssa.Value, branch bool) bool {
 		}
 		// x == y with y non-nil: so is x (`if toBlock == b` with b checked).
 		if (c.Op == token.EQL) == branch && nilable(c.X.Type()) && nilable(c.Y.Type()) {
-			for _, xy := range [][2]ssa.Value{{c.X, c.Y}, {c.Y, c.X}} {
-				if a.stateOf(st, xy[1], constCtx{}).Kind == nilstate.NonNil {
-					return a.assume(st, xy[0], false, c.Pos())
-				}
+			if a.stateOf(st, c.Y, constCtx{}).Kind == nilstate.NonNil {
+				return a.assume(st, c.X, false, c.Pos())
+			}
+			if a.stateOf(st, c.X, constCtx{}).Kind == nilstate.NonNil {
+				return a.assume(st, c.Y, false, c.Pos())
 			}
 		}
 	case *ssa.Extract:
@@ -226,21 +227,30 @@ func (a *analysis) nonZeroResult(st facts, e *ssa.Extract) {
 // the contract kind (nil-if-err, nil-if-not-ok) as non-nil, now that e's
 // check has ruled that out.
 func (a *analysis) markCompanions(st facts, e *ssa.Extract, kind summary.ResultKind) {
+	for _, v := range a.companions(e, kind) {
+		a.set(st, v, nilstate.NonNilState)
+	}
+}
+
+// companions lists the extracts of the results of e's call that the
+// callee's summary makes nil only as kind says of e, the call's last
+// result (its error or ok).
+func (a *analysis) companions(e *ssa.Extract, kind summary.ResultKind) []*ssa.Extract {
 	call, ok := e.Tuple.(*ssa.Call)
 	if !ok {
-		return
+		return nil
 	}
 	sum := a.calleeSummary(call.Common())
 	if sum == nil || e.Index != len(sum.Results)-1 {
-		return
+		return nil
 	}
+	var vals []*ssa.Extract
 	for i, r := range sum.Results {
 		if r.Kind == kind {
-			for _, v := range extracts(call, i) {
-				a.set(st, v, nilstate.NonNilState)
-			}
+			vals = append(vals, extracts(call, i)...)
 		}
 	}
+	return vals
 }
 
 func isCommaOk(v ssa.Value) bool {
@@ -392,51 +402,6 @@ var (
 // call result stored by the store that reaches this load: the nearest
 // store that dominates it, with no other store able to run in between
 // (`x, err = f(); if err != nil {...}; y, err = g(); if err != nil {...}`).
-// phiErrorSource returns the call error that a φ of errors stands for
-// when every path into the φ either brings that error or comes from a
-// block where the call's results that are nil only with an error are
-// already non-nil: `resp, err := do(); if resp != nil { if bad { err =
-// check(resp) } }; if err != nil { return }` leaves resp non-nil.
-func (a *analysis) phiErrorSource(phi *ssa.Phi) *ssa.Extract {
-	var src *ssa.Extract
-	var others []int // edges that bring another error
-	for i, op := range phi.Edges {
-		if e := a.errorSource(op); e != nil && (src == nil || e == src) {
-			src = e
-			continue
-		}
-		others = append(others, i)
-	}
-	if src == nil || len(others) == 0 {
-		return nil
-	}
-	call, ok := src.Tuple.(*ssa.Call)
-	if !ok {
-		return nil
-	}
-	sum := a.calleeSummary(call.Common())
-	if sum == nil || src.Index != len(sum.Results)-1 {
-		return nil
-	}
-	for _, i := range others {
-		out := a.out[phi.Block().Preds[i].Index]
-		if out == nil {
-			return nil // not reached yet (a back edge in the first round)
-		}
-		for j, r := range sum.Results {
-			if r.Kind != summary.ResultNilIfErr {
-				continue
-			}
-			for _, v := range extracts(call, j) {
-				if a.stateOf(out, v, constCtx{}).Kind != nilstate.NonNil {
-					return nil
-				}
-			}
-		}
-	}
-	return src
-}
-
 func (a *analysis) errorSource(x ssa.Value) *ssa.Extract {
 	if e, ok := x.(*ssa.Extract); ok {
 		return e
@@ -471,6 +436,42 @@ func (a *analysis) errorSource(x ssa.Value) *ssa.Extract {
 	}
 	e, _ := reach.Val.(*ssa.Extract)
 	return e
+}
+
+// phiErrorSource returns the call error that a φ of errors stands for
+// when every path into the φ either brings that error or comes from a
+// block where the call's results that are nil only with an error are
+// already non-nil: `resp, err := do(); if resp != nil { if bad { err =
+// check(resp) } }; if err != nil { return }` leaves resp non-nil.
+func (a *analysis) phiErrorSource(phi *ssa.Phi) *ssa.Extract {
+	var src *ssa.Extract
+	var others []int // edges that bring another error
+	for i, op := range phi.Edges {
+		if e := a.errorSource(op); e != nil && (src == nil || e == src) {
+			src = e
+			continue
+		}
+		others = append(others, i)
+	}
+	if src == nil || len(others) == 0 {
+		return nil
+	}
+	vals := a.companions(src, summary.ResultNilIfErr)
+	if len(vals) == 0 {
+		return nil
+	}
+	for _, i := range others {
+		out := a.out[phi.Block().Preds[i].Index]
+		if out == nil {
+			return nil // not reached yet (a back edge in the first round)
+		}
+		for _, v := range vals {
+			if a.stateOf(out, v, constCtx{}).Kind != nilstate.NonNil {
+				return nil
+			}
+		}
+	}
+	return src
 }
 
 // precedes reports whether instruction x dominates instruction y.

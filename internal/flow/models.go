@@ -5,7 +5,6 @@ import (
 	"slices"
 
 	"github.com/nilsentry/nilsentry/internal/nilstate"
-
 	"github.com/nilsentry/nilsentry/internal/summary"
 	"golang.org/x/tools/go/ssa"
 )

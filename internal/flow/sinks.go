@@ -323,7 +323,7 @@ func (a *analysis) invalidate(st facts, call ssa.CallInstruction) {
 		case !ok:
 		case s.Kind.MayBeNil() && reachable(p):
 			st[k] = nilstate.UnknownState
-		case s.Kind == nilstate.NonNil && s.Ev.Len() == 1 && s.Ev.Steps[0].What == judgedDeref && reachable(p):
+		case marked(s, judgedDeref) && reachable(p):
 			// Still non-nil (a call rarely undoes what was checked), but
 			// a later check no longer contradicts a dereference of a field
 			// with evidence: the callee may be what resets it.
@@ -345,7 +345,7 @@ const constructedMark = "set where the result is made"
 // callee's construction: what a function may claim it sets (fields-set,
 // fields-after).
 func setByStore(s nilstate.State) bool {
-	return vouched(s) || s.Kind == nilstate.NonNil && s.Ev.Len() == 1 && s.Ev.Steps[0].What == constructedMark
+	return vouched(s) || marked(s, constructedMark)
 }
 
 // vouched reports whether s is non-nil by a check, a store or a judged
@@ -353,8 +353,17 @@ func setByStore(s nilstate.State) bool {
 // under it is a guarded use, and a field so at every return is set by
 // the function (fieldsNonNilAtReturns).
 func vouched(s nilstate.State) bool {
-	return s.Kind == nilstate.NonNil && (s.Ev == nil || s.Ev.Len() == 1 && s.Ev.Steps[0].What == judgedDeref)
+	return s.Kind == nilstate.NonNil && s.Ev == nil || marked(s, judgedDeref)
 }
+
+// marked reports whether s is the non-nil state a mark (judgedDeref,
+// constructedMark) left.
+func marked(s nilstate.State, mark string) bool {
+	return s.Kind == nilstate.NonNil && s.Ev.Len() == 1 && s.Ev.Steps[0].What == mark
+}
+
+// constructedState is the state of a field a callee constructed.
+var constructedState = nilstate.State{Kind: nilstate.NonNil, Ev: nilstate.NewEvidence(nilstate.Step{What: constructedMark})}
 
 // constructed: the fields a callee sets in its result (summary
 // FieldsSet) are non-nil after the call, so `h := newHandler(); h.Resp.X`
@@ -375,10 +384,9 @@ func (a *analysis) constructed(st facts, call *ssa.Call) {
 		// With evidence, so that uses after the call count neither as
 		// guarded nor as unguarded uses of the field (summary.Credible):
 		// a constructor is not a check.
-		set := nilstate.State{Kind: nilstate.NonNil, Ev: nilstate.NewEvidence(nilstate.Step{What: constructedMark})}
 		for f := 0; f < 64; f++ {
 			if r.FieldsSet&(1<<f) != 0 {
-				st[a.newPath(base, f)] = set
+				st[a.newPath(base, f)] = constructedState
 			}
 		}
 	}
@@ -466,7 +474,6 @@ func (a *analysis) retireCopies(st facts, p pathKey) {
 // is not visible to it yet: the `wg.Add(1)` between a worker's lookup and
 // its `go func` cannot write the job the literal captures next.
 func escapedAt(al *ssa.Alloc, call ssa.Instruction) bool {
-	var later map[ssa.Instruction]bool // instructions after call in al's block
 	for _, r := range *al.Referrers() {
 		switch r := r.(type) {
 		case *ssa.FieldAddr, *ssa.IndexAddr, *ssa.UnOp, *ssa.DebugRef:
@@ -480,17 +487,7 @@ func escapedAt(al *ssa.Alloc, call ssa.Instruction) bool {
 				continue
 			}
 		}
-		if call == nil || call.Block() != al.Block() {
-			return true
-		}
-		if later == nil {
-			later = make(map[ssa.Instruction]bool)
-			instrs := call.Block().Instrs
-			for i := len(instrs) - 1; i >= 0 && instrs[i] != call; i-- {
-				later[instrs[i]] = true
-			}
-		}
-		if !later[r] {
+		if call == r || call.Block() != al.Block() || r.Block() != al.Block() || !precedes(call, r) {
 			return true
 		}
 	}
