@@ -15,7 +15,7 @@ import (
 var testdata, _ = filepath.Abs(filepath.Join("..", "testdata"))
 
 func TestAnalyzer(t *testing.T) {
-	analysistest.Run(t, testdata, analyzer.Analyzer, "basic", "closures", "sinks", "sources", "guards", "typednil", "precision", "suppress", "recursion", "callers", "testfiles", "paths", "definite")
+	analysistest.Run(t, testdata, analyzer.Analyzer, "basic", "closures", "sinks", "sources", "guards", "typednil", "precision", "suppress", "recursion", "callers", "testfiles", "paths", "definite", "hints")
 }
 
 // TestCrossPackage runs with facts: summaries and field evidence of
@@ -26,7 +26,7 @@ func TestCrossPackage(t *testing.T) {
 
 // TestSettings checks the flags that select what is reported.
 func TestSettings(t *testing.T) {
-	set := func(name, value string) {
+	set := func(t *testing.T, name, value string) {
 		t.Helper()
 		f := analyzer.Analyzer.Flags.Lookup(name)
 		require.NotNil(t, f, "flag %s", name)
@@ -35,15 +35,19 @@ func TestSettings(t *testing.T) {
 		t.Cleanup(func() { _ = analyzer.Analyzer.Flags.Set(name, old) })
 	}
 	t.Run("exclude silences a package", func(t *testing.T) {
-		set("exclude", "^settings/excluded$")
+		set(t, "exclude", "^settings/excluded$")
 		// settings/excluded has a finding and no expectation: if exclude
 		// failed, the finding would be unexpected.
 		analysistest.Run(t, testdata, analyzer.Analyzer, "settings/excluded")
 	})
 	t.Run("generated files are reported on request", func(t *testing.T) {
-		set("generated", "true")
-		set("include", "^settings/generated$")
+		set(t, "generated", "true")
+		set(t, "include", "^settings/generated$")
 		analysistest.Run(t, testdata, analyzer.Analyzer, "settings/generated")
+	})
+	t.Run("strict reports a field checked in another function", func(t *testing.T) {
+		set(t, "strict", "true")
+		analysistest.Run(t, testdata, analyzer.Analyzer, "strict")
 	})
 	t.Run("bad pattern is a flag error", func(t *testing.T) {
 		err := analyzer.Analyzer.Flags.Set("include", "(")

@@ -16,6 +16,9 @@ type Settings struct {
 	Generated        bool // report in generated files
 	Tests            bool // report in _test.go files
 	Degraded         bool // report functions whose analysis was skipped, and why
+	// Strict also reports findings whose only evidence is a hint: a
+	// field's nil check in another function (see hinted in run.go).
+	Strict bool
 }
 
 // settings is what the flags set.
@@ -27,6 +30,7 @@ func init() {
 	fs.Var(regexpFlag{&settings.Exclude}, "exclude", "do not report in packages whose import path matches this regexp")
 	fs.BoolVar(&settings.Generated, "generated", false, "also report in generated files (// Code generated ... DO NOT EDIT.)")
 	fs.BoolVar(&settings.Tests, "tests", true, "report in _test.go files")
+	fs.BoolVar(&settings.Strict, "strict", false, "also report findings whose only evidence is a nil check of the field in another function (noisier)")
 	fs.BoolVar(&settings.Degraded, "degraded", false, "report functions whose analysis was skipped (budget exceeded, internal error), and why")
 }
 

@@ -69,7 +69,10 @@ func run(pass *analysis.Pass) (any, error) {
 				j = all
 			}
 			for _, f := range results[fn].Findings {
-				if !j.callers.moot(fn, f) && env.credible(f.Judged, j.uses[f.Judged]) {
+				if j.callers.moot(fn, f) || !env.credible(f.Judged, j.uses[f.Judged]) {
+					continue
+				}
+				if f, ok := env.hinted(fn, f); ok {
 					rep.Add(f)
 				}
 			}
@@ -237,6 +240,29 @@ func (e *env) credible(obj types.Object, uses summary.FieldUses) bool {
 		return summary.Credible(e.Field(obj), e.fieldUses(obj).Add(uses))
 	}
 	return summary.CredibleResult(uses)
+}
+
+// hinted decides a finding whose only evidence is nil checks of a field
+// (summary.CheckedOnly). That another function checks the field says
+// its author thinks the field may be nil somewhere, not that it may be
+// nil where this function reads it: by default such a finding is kept
+// only when the declaration that dereferences the field also checks it
+// (on any value), and its message then names that check. With -strict
+// the others are kept too.
+func (e *env) hinted(fn *ssa.Function, f flow.Finding) (flow.Finding, bool) {
+	v, ok := f.Judged.(*types.Var)
+	if !ok || !summary.CheckedOnly(e.Field(v)) {
+		return f, true
+	}
+	pos := flow.FieldCheckIn(fn, v, e)
+	if !pos.IsValid() {
+		return f, settings.Strict
+	}
+	what := "field " + v.Name() + " " + nilstate.CheckedForNil
+	if f.State.Ev.Origin().What == what {
+		f.State.Ev = f.State.Ev.WithOrigin(nilstate.Step{Pos: pos, Where: e.Where(pos), What: what})
+	}
+	return f, true
 }
 
 // fieldUses is the defining package's count of a field's dereferences,

@@ -54,7 +54,7 @@ func FieldEvidence(fns []*ssa.Function, where func(token.Pos) string) map[*types
 					if x, ok := nilComparand(instr); ok {
 						if load, ok := x.(*ssa.UnOp); ok && load.Op == token.MUL {
 							if fa, ok := load.X.(*ssa.FieldAddr); ok && !defaulting(instr, fa) {
-								add(fieldOf(fa), instr.Pos(), "checked for nil")
+								add(fieldOf(fa), instr.Pos(), nilstate.CheckedForNil)
 							}
 						}
 					}
@@ -76,6 +76,88 @@ func FieldEvidence(fns []*ssa.Function, where func(token.Pos) string) map[*types
 		}
 	}
 	return out
+}
+
+// FieldCheckIn returns the position of the first nil check of field v
+// in the function declaration that contains fn (its function literals
+// included), or token.NoPos. A check is a comparison of the field with
+// nil (not one that only fills in a default, as in FieldEvidence) or a
+// call of a predicate on the field (summary fields-if-true/false:
+// `l.IsEmpty()`). A field's nil check in another function is only a hint
+// that a dereference may see nil; a check in the same declaration shows
+// that its author knows the field may be nil there.
+func FieldCheckIn(fn *ssa.Function, v *types.Var, env Env) token.Pos {
+	for fn.Parent() != nil {
+		fn = fn.Parent()
+	}
+	first := token.NoPos
+	found := func(pos token.Pos) {
+		if pos.IsValid() && (!first.IsValid() || pos < first) {
+			first = pos
+		}
+	}
+	var visit func(fn *ssa.Function)
+	visit = func(fn *ssa.Function) {
+		for _, b := range fn.Blocks {
+			for _, instr := range b.Instrs {
+				switch instr := instr.(type) {
+				case *ssa.BinOp:
+					if x, ok := nilComparand(instr); ok {
+						if load, ok := x.(*ssa.UnOp); ok && load.Op == token.MUL {
+							if fa, ok := load.X.(*ssa.FieldAddr); ok && fieldOf(fa) == v && !defaulting(instr, fa) {
+								found(instr.Pos())
+							}
+						}
+					}
+				case *ssa.Call:
+					if predicateOn(instr.Common(), v, env) {
+						found(instr.Pos())
+					}
+				}
+			}
+		}
+		for _, lit := range fn.AnonFuncs {
+			visit(lit)
+		}
+	}
+	visit(fn)
+	return first
+}
+
+// predicateOn reports whether the call is of a predicate whose result
+// says whether field v of one of its pointer arguments is nil.
+func predicateOn(c *ssa.CallCommon, v *types.Var, env Env) bool {
+	callee := c.StaticCallee()
+	if callee == nil {
+		return false
+	}
+	sum := env.Summary(callee)
+	if sum == nil {
+		return false
+	}
+	for i, arg := range c.Args {
+		if i >= len(sum.Params) {
+			break
+		}
+		mask := sum.Params[i].FieldsIfTrue | sum.Params[i].FieldsIfFalse
+		if mask == 0 {
+			continue
+		}
+		ptr, ok := arg.Type().Underlying().(*types.Pointer)
+		if !ok {
+			continue
+		}
+		st, ok := ptr.Elem().Underlying().(*types.Struct)
+		if !ok {
+			continue
+		}
+		for j := 0; j < st.NumFields() && j < 64; j++ {
+			if mask&(1<<j) != 0 && st.Field(j) == v {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // defaulting reports whether the nil check cmp of the field fa only

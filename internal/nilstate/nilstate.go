@@ -91,6 +91,16 @@ func (e *Evidence) Then(hop Step) *Evidence {
 	return &Evidence{Steps: append(steps, hop)}
 }
 
+// WithOrigin returns a copy of the chain with its origin replaced.
+func (e *Evidence) WithOrigin(origin Step) *Evidence {
+	if e.Len() == 0 {
+		return NewEvidence(origin)
+	}
+	steps := slices.Clone(e.Steps)
+	steps[0] = origin
+	return &Evidence{Steps: steps}
+}
+
 // Origin is the first step of the chain.
 func (e *Evidence) Origin() Step {
 	if e.Len() == 0 {

@@ -60,6 +60,20 @@ func Credible(ev *nilstate.Evidence, uses FieldUses) bool {
 	return uses.Guarded > uses.Unguarded && uses.Unguarded < protocolUses
 }
 
+// CheckedOnly reports whether a field's evidence is nothing but nil
+// checks (no nil store, no constructor that leaves it unset, no JSON
+// decode). Such evidence is a belief of the function that checks, not a
+// nil the code makes: by default it counts only where the dereferencing
+// function checks the field itself (flow.FieldCheckIn).
+func CheckedOnly(ev *nilstate.Evidence) bool {
+	for _, s := range ev.All() {
+		if !strings.HasPrefix(s.What, "field ") || !strings.HasSuffix(s.What, " "+nilstate.CheckedForNil) {
+			return false
+		}
+	}
+	return ev.Len() > 0
+}
+
 // protocolUses is the number of functions dereferencing a field unguarded
 // from which the package is taken to rely on it being set (see Credible).
 const protocolUses = 6
