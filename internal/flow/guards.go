@@ -136,6 +136,7 @@ func (a *analysis) assume(st facts, x ssa.Value, isNil bool, pos token.Pos) bool
 			if e := a.phiErrorSource(phi); e != nil {
 				a.markCompanions(st, e, summary.ResultNilIfErr)
 			}
+			a.pairedPhis(st, phi)
 		}
 		return true
 	}
@@ -472,6 +473,41 @@ func (a *analysis) phiErrorSource(phi *ssa.Phi) *ssa.Extract {
 		}
 	}
 	return src
+}
+
+// pairedPhis: errs, a φ of errors, is nil here. A φ of the same block
+// whose operand on each edge is non-nil when that edge's error is nil (a
+// result nil only with the error of the call that edge's error comes
+// from, or a value non-nil where the edge leaves its block) is non-nil
+// too: the join merged each result with its own error (`if cached { r,
+// err = &R{}, nil } else { r, err = load() }; if err != nil { return }`).
+func (a *analysis) pairedPhis(st facts, errs *ssa.Phi) {
+	for _, instr := range errs.Block().Instrs {
+		v, ok := instr.(*ssa.Phi)
+		if !ok {
+			return // φ-nodes come first in a block
+		}
+		if v != errs && nilable(v.Type()) && a.pairedWith(v, errs) {
+			a.set(st, v, nilstate.NonNilState)
+		}
+	}
+}
+
+// pairedWith reports whether, on every edge into their block, v's operand
+// is non-nil once errs's operand is nil (see pairedPhis).
+func (a *analysis) pairedWith(v, errs *ssa.Phi) bool {
+	for k, op := range v.Edges {
+		if e := a.errorSource(errs.Edges[k]); e != nil {
+			if slices.ContainsFunc(a.companions(e, summary.ResultNilIfErr), func(c *ssa.Extract) bool { return a.key(c) == a.key(op) }) {
+				continue
+			}
+		}
+		out := a.out[v.Block().Preds[k].Index]
+		if out == nil || a.stateOf(out, op, constCtx{}).Kind != nilstate.NonNil {
+			return false // not reached yet (a back edge in the first round), or maybe nil
+		}
+	}
+	return true
 }
 
 // precedes reports whether instruction x dominates instruction y.

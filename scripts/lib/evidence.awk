@@ -11,7 +11,9 @@
 #   declared, assigned-nil, nil, map-miss, assert-fail, chan-closed, checked
 #   (a local nil check that does not stop), checked-later (deref-before-check),
 #   returns-nil, returns-nil-err (nil with an error), returns-nil-false,
-#   returns-nil-zero (nil with a zero result), field-checked, field-assigned,
+#   returns-nil-nil (nil with a nil error: the `return nil, nil` a caller's
+#   error check lets through), returns-nil-zero (nil with a zero result),
+#   field-checked, field-assigned,
 #   field-not-set, field-json, condition (a decided nil condition of the
 #   definite check: not a dereference, but a finding), and other (a step this script does not know:
 #   the grammar grew, extend the patterns below).
@@ -43,6 +45,7 @@ function kind(s) {
 	if (s == "checked for nil later") return "checked-later"
 	if (s ~ / returns nil with an error$/) return "returns-nil-err"
 	if (s ~ / returns nil with false$/) return "returns-nil-false"
+	if (s ~ / returns nil with a nil error$/) return "returns-nil-nil"
 	if (s ~ / returns nil with /) return "returns-nil-zero"
 	if (s ~ / returns nil$/) return "returns-nil"
 	if (s ~ /^(returned by|passed as parameter|passed through|captured by) / || s == "not set when errors.As does not match") return ""
