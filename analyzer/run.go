@@ -38,7 +38,7 @@ func run(pass *analysis.Pass) (any, error) {
 			// Only exported functions can be called statically from another
 			// package, so only they need facts.
 			if obj := fn.Object(); obj != nil && obj.Exported() && fn.Parent() == nil && res.Summary.Interesting() {
-				pass.ExportObjectFact(obj, summary.Portable(res.Summary))
+				pass.ExportObjectFact(obj, summary.Portable(res.Summary, pass.Pkg.Path()))
 			}
 		}
 	}
@@ -83,7 +83,7 @@ func run(pass *analysis.Pass) (any, error) {
 		if !f.Exported() { // others cannot reach unexported fields
 			continue
 		}
-		fact := summary.FieldFact{Ev: summary.StripPos(ev), Uses: uses[types.Object(f)]}
+		fact := summary.FieldFact{Ev: summary.Export(ev, pass.Pkg.Path()), Uses: uses[types.Object(f)]}
 		if f.Pkg() == pass.Pkg {
 			pass.ExportObjectFact(f, &fact)
 		} else if path, err := env.paths.For(f); err == nil && f.Pkg() != nil {

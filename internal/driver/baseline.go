@@ -20,11 +20,12 @@ import (
 // A finding is identified by a key that leaves out its line and column,
 // so that editing other parts of a file does not turn old findings into
 // new ones: the package, the file's base name, the category, the message
-// with its file.go:LINE positions removed, and the reported line's source
-// text with runs of white space collapsed. Identical keys (the same
-// statement twice in one file) are counted: a baseline entry with count
-// N absorbs the first N findings with its key, in position order, and
-// reports the rest.
+// with each position it names reduced to the file's base name (user.go:6
+// and net/http/client.go:238 become user.go and client.go), and the
+// reported line's source text with runs of white space collapsed.
+// Identical keys (the same statement twice in one file) are counted: a
+// baseline entry with count N absorbs the first N findings with its key,
+// in position order, and reports the rest.
 //
 // The file is JSON, entries sorted by key, one field a line, and holds no
 // line numbers, so it changes only when findings do and reads well in a
@@ -67,13 +68,18 @@ func compareKeys(a, b baselineKey) int {
 }
 
 // goPosition matches a position in a message: "user.go:12", also with a
-// column. The file name is kept, the numbers go.
-var goPosition = regexp.MustCompile(`\.go:[0-9]+(:[0-9]+)?\b`)
+// column, and the package path before the file of a step in another
+// package ("net/http/client.go:238"). The base name is kept, the path
+// and the numbers go.
+var goPosition = regexp.MustCompile(`(?:[^\s;()/]+/)*([^\s;()/]*)\.go:[0-9]+(:[0-9]+)?\b`)
 
 // normalizeMessage removes the line numbers of the positions a message
-// names ("declared without a value at user.go:6" becomes "... at user.go").
+// names ("declared without a value at user.go:6" becomes "... at user.go"),
+// and the package paths: keys read as they did before steps in other
+// packages named theirs, so baselines written then still match (and the
+// format keeps its version).
 func normalizeMessage(msg string) string {
-	return goPosition.ReplaceAllString(msg, ".go")
+	return goPosition.ReplaceAllString(msg, "${1}.go")
 }
 
 // packagePath is the package of a package ID with its test variant

@@ -20,6 +20,9 @@ func TestNormalizeMessage(t *testing.T) {
 		"x (assigned nil at a.go:10; passed as parameter p of F at b_test.go:123:4)": "x (assigned nil at a.go; passed as parameter p of F at b_test.go)",
 		"nilsentry:ignore silences nothing: remove it":                               "nilsentry:ignore silences nothing: remove it",
 		"cargo:12 and x.gopher:3 are not positions":                                  "cargo:12 and x.gopher:3 are not positions",
+		"x (field TLS not set at net/http/client.go:238; checked for nil at a.go:3)": "x (field TLS not set at client.go; checked for nil at a.go)",
+		"u (Load returns nil with an error at example.com/m/store/store.go:37)":      "u (Load returns nil with an error at store.go)",
+		"a/b and c/d.gopher:3 are not positions":                                     "a/b and c/d.gopher:3 are not positions",
 	} {
 		assert.Equal(t, want, normalizeMessage(in), in)
 	}

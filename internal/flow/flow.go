@@ -26,7 +26,8 @@ type Env interface {
 	Summary(callee *ssa.Function) *summary.Summary
 	// Field returns the evidence that a struct field may be nil, or nil.
 	Field(f *types.Var) *nilstate.Evidence
-	// Where renders a position as "file.go:12" (base name only).
+	// Where renders a position as "file.go:12" (base name only: the
+	// package's own; summary.Export names the package when it leaves).
 	Where(pos token.Pos) string
 	// File is the name of the file of a position.
 	File(pos token.Pos) string

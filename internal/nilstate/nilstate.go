@@ -44,7 +44,7 @@ func (k Kind) MayBeNil() bool { return k == Nil || k == MaybeNil }
 // took (returned by a function, stored in a field, passed as a parameter).
 type Step struct {
 	Pos   token.Pos // valid only within the package being analyzed
-	Where string    // "file.go:12": survives across packages (facts)
+	Where string    // "file.go:12"; "net/http/file.go:12" once exported in a fact (summary.Export)
 	What  string    // "assigned nil", "findUser returns nil", ...
 }
 

@@ -228,41 +228,56 @@ func fieldList(name string, mask uint64) string {
 
 // Fact carries a Summary to importing packages. Positions are dropped on
 // export: a token.Pos means nothing in another package's file set, so only
-// the "file.go:line" text of each step travels.
+// the Where text of each step travels, naming its package (see Export).
 type Fact struct{ Summary Summary }
 
 func (*Fact) AFact() {}
 
 func (f *Fact) String() string { return "nilsentry(" + f.Summary.String() + ")" }
 
-// Portable returns a copy of s whose steps carry no token.Pos.
-func Portable(s *Summary) *Fact {
+// Portable returns a copy of s as package pkg (an import path) exports
+// it: its steps carry no token.Pos and name their package (Export).
+func Portable(s *Summary, pkg string) *Fact {
 	f := &Fact{Summary: Summary{
 		Results: make([]Result, len(s.Results)),
 		Params:  make([]Param, len(s.Params)),
 	}}
 	for i, r := range s.Results {
-		f.Summary.Results[i] = Result{Kind: r.Kind, Ev: StripPos(r.Ev), Param: r.Param, Only: r.Only, FieldsSet: r.FieldsSet}
+		f.Summary.Results[i] = Result{Kind: r.Kind, Ev: Export(r.Ev, pkg), Param: r.Param, Only: r.Only, FieldsSet: r.FieldsSet}
 		if t := r.TypedNil; t != nil {
-			f.Summary.Results[i].TypedNil = &TypedNil{Ev: StripPos(t.Ev), Type: t.Type, Derefs: t.Derefs}
+			f.Summary.Results[i].TypedNil = &TypedNil{Ev: Export(t.Ev, pkg), Type: t.Type, Derefs: t.Derefs}
 		}
 	}
 	for i, p := range s.Params {
-		p.At.Pos = 0
+		p.At = exportStep(p.At, pkg)
 		f.Summary.Params[i] = p
 	}
 	return f
 }
 
-// StripPos returns a copy of e without token.Pos values, for facts.
-func StripPos(e *nilstate.Evidence) *nilstate.Evidence {
+// Export returns a copy of e as it leaves package pkg (an import path) in
+// a fact, for the messages of the packages that import it.
+func Export(e *nilstate.Evidence, pkg string) *nilstate.Evidence {
 	if e == nil {
 		return nil
 	}
 	steps := make([]nilstate.Step, len(e.Steps))
 	for i, s := range e.Steps {
-		s.Pos = 0
-		steps[i] = s
+		steps[i] = exportStep(s, pkg)
 	}
 	return &nilstate.Evidence{Steps: steps}
+}
+
+// exportStep drops the step's token.Pos and, for a step made in pkg,
+// puts pkg's path before its file ("net/http/client.go:238"): elsewhere a
+// base name alone does not say whose file it is. A step has a Pos only in
+// the package that made it; one imported from a fact has none and names
+// its package already, so re-exporting it (a pass-through) keeps it as it
+// is, and the prefix does not depend on which driver runs the analysis.
+func exportStep(s nilstate.Step, pkg string) nilstate.Step {
+	if s.Pos.IsValid() && s.Where != "" {
+		s.Where = pkg + "/" + s.Where
+	}
+	s.Pos = 0
+	return s
 }

@@ -9,7 +9,7 @@ type Profile struct{ ID int }
 
 type User struct {
 	Name    string
-	Profile *Profile // want Profile:"nilable\\(field Profile checked for nil at basic.go:45; field Profile not set at basic.go:82\\)"
+	Profile *Profile // want Profile:"nilable\\(field Profile checked for nil at basic/basic.go:45; field Profile not set at basic/basic.go:82\\)"
 }
 
 func declaredNil(cond bool) int {

@@ -12,7 +12,7 @@ import (
 
 type Session struct {
 	ID   string
-	User *User // want User:`nilable\(field User not set at definite.go:44\)`
+	User *User // want User:`nilable\(field User not set at definite/definite.go:44\)`
 }
 
 type User struct{ Name string }

@@ -10,7 +10,7 @@ import (
 
 type Node struct {
 	Val  int
-	Next *Node // want Next:"nilable\\(field Next checked for nil at guards.go:143; field Next not set at guards.go:208\\)"
+	Next *Node // want Next:"nilable\\(field Next checked for nil at guards/guards.go:143; field Next not set at guards/guards.go:208\\)"
 }
 
 func get(m map[string]*Node, k string) *Node {
@@ -268,9 +268,9 @@ func fillInClosure(keys []string) map[string]map[string]bool {
 
 type Retention struct{ Days int }
 
-type TSDB struct{ Retention *Retention } // want Retention:"nilable\\(field Retention checked for nil at guards.go:284\\)"
+type TSDB struct{ Retention *Retention } // want Retention:"nilable\\(field Retention checked for nil at guards/guards.go:284\\)"
 
-type Storage struct{ TSDB *TSDB } // want TSDB:"nilable\\(field TSDB checked for nil at guards.go:278\\)"
+type Storage struct{ TSDB *TSDB } // want TSDB:"nilable\\(field TSDB checked for nil at guards/guards.go:278\\)"
 
 type Config struct{ Storage Storage }
 

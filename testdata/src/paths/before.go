@@ -9,11 +9,11 @@ import "fmt"
 
 type VM struct {
 	Name       string
-	Properties *VMProperties // want Properties:"nilable\\(field Properties checked for nil at before.go:\\d+\\)"
+	Properties *VMProperties // want Properties:"nilable\\(field Properties checked for nil at paths/before.go:\\d+\\)"
 }
 
 type VMProperties struct {
-	Storage *StorageProfile // want Storage:"nilable\\(field Storage checked for nil at before.go:\\d+\\)"
+	Storage *StorageProfile // want Storage:"nilable\\(field Storage checked for nil at paths/before.go:\\d+\\)"
 }
 
 type StorageProfile struct {

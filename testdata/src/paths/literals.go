@@ -2,7 +2,7 @@ package paths
 
 // A guard around a function literal holds inside it (issue 11): the
 // literal reads the field of a pointer variable assigned once.
-type Target struct{ Res *Resolved } // want Res:"nilable\\(field Res checked for nil at literals.go:\\d+\\)"
+type Target struct{ Res *Resolved } // want Res:"nilable\\(field Res checked for nil at paths/literals.go:\\d+\\)"
 
 type Resolved struct{ Addrs []string }
 

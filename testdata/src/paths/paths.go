@@ -6,7 +6,7 @@ package paths
 type Sel struct{ N int }
 
 type Pair struct {
-	Sel  *Sel // want Sel:"nilable\\(field Sel checked for nil at paths.go:24\\)"
+	Sel  *Sel // want Sel:"nilable\\(field Sel checked for nil at paths/paths.go:24\\)"
 	Name string
 }
 
@@ -154,7 +154,7 @@ func previousIteration(ns []*Node) int {
 	return n
 }
 
-type Node struct{ Val *Sel } // want Val:"nilable\\(field Val assigned nil at paths.go:152\\)"
+type Node struct{ Val *Sel } // want Val:"nilable\\(field Val assigned nil at paths/paths.go:152\\)"
 
 func previousIterationList(head *List) int {
 	n := 0
@@ -166,14 +166,14 @@ func previousIterationList(head *List) int {
 }
 
 type List struct {
-	Val  *Sel // want Val:"nilable\\(field Val assigned nil at paths.go:163\\)"
+	Val  *Sel // want Val:"nilable\\(field Val assigned nil at paths/paths.go:163\\)"
 	Next *List
 }
 
 // --- fields of struct values ---
 
 type Conf struct {
-	Log  *Sel // want Log:"nilable\\(field Log checked for nil at paths.go:182; field Log assigned nil at paths.go:208\\)"
+	Log  *Sel // want Log:"nilable\\(field Log checked for nil at paths/paths.go:182; field Log assigned nil at paths/paths.go:208\\)"
 	Name string
 }
 
@@ -211,7 +211,7 @@ func copyThenCleared(cfg *Conf) int {
 
 // --- promoted fields through an embedded pointer of a struct value ---
 
-type Request struct{ TLS *State } // want TLS:"nilable\\(field TLS checked for nil at paths.go:221; field TLS assigned nil at paths.go:235\\)"
+type Request struct{ TLS *State } // want TLS:"nilable\\(field TLS checked for nil at paths/paths.go:221; field TLS assigned nil at paths/paths.go:235\\)"
 
 type State struct{ Version uint16 }
 

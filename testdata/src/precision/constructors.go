@@ -7,7 +7,7 @@ package precision
 type Resp struct{ Code int }
 
 type Handler struct {
-	Resp *Resp // want Resp:"nilable\\(field Resp checked for nil at constructors.go:\\d+\\)"
+	Resp *Resp // want Resp:"nilable\\(field Resp checked for nil at precision/constructors.go:\\d+\\)"
 	Name string
 }
 

@@ -133,7 +133,7 @@ func (r *Response) size() int   { return r.Body.n }
 func (r *Response) empty() bool { return r.Body.n == 0 }
 
 // A check with work on both branches is evidence as before.
-type Request struct{ Body *quicState } // want Body:"nilable\\(field Body checked for nil at lifecycle.go:\\d+\\)"
+type Request struct{ Body *quicState } // want Body:"nilable\\(field Body checked for nil at precision/lifecycle.go:\\d+\\)"
 
 func (r *Request) size() int {
 	if r.Body == nil {

@@ -4,7 +4,7 @@ package recursion
 
 type Tree struct {
 	Key         int
-	Left, Right *Tree // want Left:"nilable\\(field Left checked for nil at recursion.go:14; field Left not set at recursion.go:52\\)" Right:"nilable\\(field Right checked for nil at recursion.go:19; field Right not set at recursion.go:52\\)"
+	Left, Right *Tree // want Left:"nilable\\(field Left checked for nil at recursion/recursion.go:14; field Left not set at recursion/recursion.go:52\\)" Right:"nilable\\(field Right checked for nil at recursion/recursion.go:19; field Right not set at recursion/recursion.go:52\\)"
 }
 
 // find returns nil when the key is absent: its summary depends on itself.

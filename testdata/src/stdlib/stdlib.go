@@ -88,7 +88,7 @@ func contextValue(ctx context.Context) string {
 }
 
 type Config struct {
-	TLS  *TLSConfig `json:"tls"` // want TLS:"nilable\\(field TLS may be missing from JSON decoded at stdlib.go:99; field TLS checked for nil at stdlib.go:110\\)"
+	TLS  *TLSConfig `json:"tls"` // want TLS:"nilable\\(field TLS may be missing from JSON decoded at stdlib/stdlib.go:99; field TLS checked for nil at stdlib/stdlib.go:110\\)"
 	Name string     `json:"name"`
 }
 

@@ -1,4 +1,4 @@
-// want package:"foreign\\(field Lead assigned nil at admin.go:11; field Lead checked for nil at admin.go:15\\)"
+// want package:"foreign\\(field Lead assigned nil at xpkg/admin/admin.go:11; field Lead checked for nil at xpkg/admin/admin.go:15\\)"
 
 // Package admin nils and checks a field of package store that store
 // itself trusts; its package fact carries that evidence to importers.
@@ -20,4 +20,10 @@ func LeadName(t *store.Team) string { // want LeadName:"nilsentry\\(p0=derefs\\)
 
 func HasLead(t *store.Team) bool { // want HasLead:"nilsentry\\(p0=derefs\\+fields-if-true\\(0\\)\\)"
 	return t.Lead != nil
+}
+
+// CheckAll passes store's typed nil through: its fact re-exports store's
+// steps, which keep the one package path they have.
+func CheckAll(m map[string]*store.User) error { // want CheckAll:`nilsentry\(r0=nonnil r0=typed-nil\(\*ErrNotFound:Error\)\)`
+	return store.Check(m, "x")
 }

@@ -1,4 +1,4 @@
-// want package:"foreign\\(field Lead checked for nil at api.go:94; field Profile checked for nil at api.go:26\\)"
+// want package:"foreign\\(field Lead checked for nil at xpkg/api/api.go:94; field Profile checked for nil at xpkg/api/api.go:26\\)"
 // Package api dereferences what package store returns: facts carry the
 // summaries and field evidence across the package boundary.
 package api
@@ -10,7 +10,7 @@ import (
 
 func profileID(s *store.Store, name string) int {
 	u := s.Lookup(name)
-	return u.Profile.ID // want `nil dereference: u may be nil here \(\(\*Store\).Lookup returns nil at store.go:29\)`
+	return u.Profile.ID // want `nil dereference: u may be nil here \(\(\*Store\).Lookup returns nil at xpkg/store/store.go:29\)`
 }
 
 func profileIDChecked(s *store.Store, name string) int {
@@ -18,7 +18,7 @@ func profileIDChecked(s *store.Store, name string) int {
 	if u == nil {
 		return 0
 	}
-	return u.Profile.ID // want `nil dereference: u.Profile may be nil here \(field Profile assigned nil at store.go:42; field Profile not set at store.go:70; field Profile checked for nil at api.go:26\)`
+	return u.Profile.ID // want `nil dereference: u.Profile may be nil here \(field Profile assigned nil at xpkg/store/store.go:42; field Profile not set at xpkg/store/store.go:70; field Profile checked for nil at api.go:26\)`
 }
 
 func profileIDFullyChecked(s *store.Store, name string) int {
@@ -54,7 +54,7 @@ func loadChecked(s *store.Store) string {
 
 func loadIgnored(s *store.Store) string {
 	u, _ := store.Load(s, "x")
-	return u.Name // want `nil dereference: u may be nil here \(Load returns nil with an error at store.go:37\)`
+	return u.Name // want `nil dereference: u may be nil here \(Load returns nil with an error at xpkg/store/store.go:37\)`
 }
 
 func getChecked(m map[string]*store.User) string {
@@ -66,7 +66,7 @@ func getChecked(m map[string]*store.User) string {
 
 func getIgnored(m map[string]*store.User) string {
 	u, _ := store.Get(m, "x")
-	return u.Name // want `nil dereference: u may be nil here \(map lookup may miss at store.go:47; returned by Get at store.go:48\)|Get returns nil with false`
+	return u.Name // want `nil dereference: u may be nil here \(map lookup may miss at xpkg/store/store.go:47; returned by Get at xpkg/store/store.go:48\)|Get returns nil with false`
 }
 
 func must(s *store.Store) string {
@@ -87,7 +87,7 @@ func passNil(s *store.Store) {
 
 // Lead is trusted by store, but admin (imported) nils and checks it.
 func leadName(t *store.Team) string {
-	return t.Lead.Name // want `nil dereference: t.Lead may be nil here \(field Lead assigned nil at admin.go:11; field Lead checked for nil at admin.go:15\)`
+	return t.Lead.Name // want `nil dereference: t.Lead may be nil here \(field Lead assigned nil at xpkg/admin/admin.go:11; field Lead checked for nil at xpkg/admin/admin.go:15\)`
 }
 
 func leadNameChecked(t *store.Team) string {
@@ -99,7 +99,25 @@ func leadNameChecked(t *store.Team) string {
 
 func checkReported(m map[string]*store.User) string {
 	if err := store.Check(m, "x"); err != nil {
-		return err.Error() // want `nil pointer in non-nil interface: err may be nil here \(declared without a value at store.go:\d+; Check returns a nil \*ErrNotFound as a non-nil error at store.go:\d+; \(\*ErrNotFound\).Error dereferences its receiver\)`
+		return err.Error() // want `nil pointer in non-nil interface: err may be nil here \(declared without a value at xpkg/store/store.go:\d+; Check returns a nil \*ErrNotFound as a non-nil error at xpkg/store/store.go:\d+; \(\*ErrNotFound\).Error dereferences its receiver\)`
 	}
 	return ""
+}
+
+// A step from another package names its package, also when a third one
+// passes it through: the package that made the step adds its path, once.
+func checkAllReported(m map[string]*store.User) string {
+	if err := admin.CheckAll(m); err != nil {
+		return err.Error() // want `nil pointer in non-nil interface: err may be nil here \(declared without a value at xpkg/store/store.go:\d+; Check returns a nil \*ErrNotFound as a non-nil error at xpkg/store/store.go:\d+; CheckAll returns it at xpkg/admin/admin.go:\d+; \(\*ErrNotFound\).Error dereferences its receiver\)$`
+	}
+	return ""
+}
+
+// A step of this package keeps the base name alone.
+func ownName(s *store.Store) string {
+	var u *store.User
+	if s != nil {
+		u = s.Lookup("x")
+	}
+	return u.Name // want `nil dereference: u may be nil here \(declared without a value at api.go:\d+\)$`
 }

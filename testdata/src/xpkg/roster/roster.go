@@ -1,4 +1,4 @@
-// want package:"foreign\\(field Lead checked for nil at roster.go:16\\)"
+// want package:"foreign\\(field Lead checked for nil at xpkg/roster/roster.go:16\\)"
 
 // Package roster checks a field of store's that admin nils; admin is
 // imported by the test file only. Imports of test files bring no

@@ -10,7 +10,7 @@ type Profile struct{ ID int }
 
 type User struct {
 	Name    string
-	Profile *Profile // want Profile:"nilable\\(field Profile assigned nil at store.go:42; field Profile not set at store.go:70\\)"
+	Profile *Profile // want Profile:"nilable\\(field Profile assigned nil at xpkg/store/store.go:42; field Profile not set at xpkg/store/store.go:70\\)"
 	Manager *User    // never nilled, never checked: trusted
 }
 
