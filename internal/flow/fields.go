@@ -3,6 +3,7 @@ package flow
 import (
 	"go/token"
 	"go/types"
+	"reflect"
 
 	"github.com/nilsentry/nilsentry/internal/nilstate"
 	"golang.org/x/tools/go/ssa"
@@ -18,7 +19,9 @@ import (
 //   - `x.F = nil` anywhere in the package;
 //   - `x.F == nil` / `x.F != nil`: the author believes F can be nil;
 //   - json.Unmarshal / (*json.Decoder).Decode into a struct: a missing
-//     key leaves its pointer fields nil;
+//     key leaves its pointer fields nil (not those tagged `json:"-"`,
+//     which the decoder never sets, and not in a type with its own
+//     UnmarshalJSON);
 //   - `&T{...}` or `new(T)` that leaves F unset and leaves the function
 //     (returned or stored) without being handed to a call that might
 //     set it: the constructor does not set F.
@@ -66,7 +69,7 @@ func FieldEvidence(fns []*ssa.Function, where func(token.Pos) string) map[*types
 					if target := jsonTarget(instr.Common()); target != nil {
 						for i := 0; i < target.NumFields(); i++ {
 							f := target.Field(i)
-							if f.Exported() && nilable(f.Type()) {
+							if f.Exported() && nilable(f.Type()) && reflect.StructTag(target.Tag(i)).Get("json") != "-" {
 								add(f, instr.Pos(), "may be missing from JSON decoded")
 							}
 						}
@@ -280,7 +283,8 @@ func fieldOf(fa *ssa.FieldAddr) *types.Var {
 }
 
 // jsonTarget returns the struct that json.Unmarshal(data, &v) or
-// dec.Decode(&v) fills, if the call is one of those.
+// dec.Decode(&v) fills, if the call is one of those and the type does not
+// decode itself (an UnmarshalJSON method decides what it sets).
 func jsonTarget(c *ssa.CallCommon) *types.Struct {
 	callee := c.StaticCallee()
 	if callee == nil || callee.Pkg == nil || callee.Pkg.Pkg.Path() != "encoding/json" || len(c.Args) == 0 {
@@ -296,6 +300,9 @@ func jsonTarget(c *ssa.CallCommon) *types.Struct {
 	ptr, ok := arg.Type().Underlying().(*types.Pointer)
 	if !ok {
 		return nil
+	}
+	if obj, _, _ := types.LookupFieldOrMethod(ptr, true, nil, "UnmarshalJSON"); obj != nil {
+		return nil // the decoder calls it: what it leaves nil is its own code's business
 	}
 	s, _ := ptr.Elem().Underlying().(*types.Struct)
 	return s
