@@ -246,8 +246,8 @@ func (a *analysis) companions(e *ssa.Extract, kind summary.ResultKind) []*ssa.Ex
 		return nil
 	}
 	var vals []*ssa.Extract
-	for i, r := range sum.Results {
-		if r.Kind == kind {
+	for i := range sum.Results {
+		if resultAt(call, sum, i).Kind == kind {
 			vals = append(vals, extracts(call, i)...)
 		}
 	}

@@ -312,6 +312,18 @@ func (a *analysis) extractIntrinsic(e *ssa.Extract) nilstate.State {
 	return nilstate.UnknownState
 }
 
+// resultAt is result i of the callee's summary as this call sees it: a
+// result nil with a nil error only under conditions that the call's
+// constant arguments contradict is nil only with an error here
+// (summary.Result.ErrEv).
+func resultAt(call *ssa.Call, sum *summary.Summary, i int) summary.Result {
+	r := sum.Results[i]
+	if r.Kind == summary.ResultMaybeNil && r.ErrEv != nil && constArgsExclude(call, r.ErrOnly) {
+		return summary.Result{Kind: summary.ResultNilIfErr, Ev: r.ErrEv}
+	}
+	return r
+}
+
 // callResult is the state of result i of a call, from the callee's
 // summary. A result that is nil only with an error (or a false ok) is
 // MaybeNil until a check of that error (or ok) refines it (guards.go).
@@ -324,7 +336,7 @@ func (a *analysis) callResult(call *ssa.Call, i int) nilstate.State {
 	if sum == nil || i >= len(sum.Results) {
 		return nilstate.UnknownState
 	}
-	r := sum.Results[i]
+	r := resultAt(call, sum, i)
 	switch r.Kind {
 	case summary.ResultNonNil:
 		return nilstate.NonNilState

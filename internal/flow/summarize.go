@@ -42,10 +42,13 @@ func (a *analysis) summarize() *summary.Summary {
 		var ev *nilstate.Evidence
 		var nilErrEv *nilstate.Evidence // the first nil returned with a nil error, which callers' error checks let through
 		var firstNil returnSite
-		through := -2                // -2: no possibly-nil return yet; -1: not a pass-through; else the parameter
-		var zeroWith []bool          // other results that are zero at every nil return (zeroAt)
-		var only []summary.ParamCond // the parameter condition of each nil return,
-		onlyBroken := false          // unless one has none
+		through := -2                      // -2: no possibly-nil return yet; -1: not a pass-through; else the parameter
+		var zeroWith []bool                // other results that are zero at every nil return (zeroAt)
+		var only []summary.ParamCond       // the parameter condition of each nil return,
+		onlyBroken := false                // unless one has none
+		var nilErrOnly []summary.ParamCond // the same for the returns of nil with a nil error
+		nilErrBroken := false
+		var firstErrNil *returnSite // the first nil returned with an error that may be non-nil
 		for _, r := range a.returns {
 			s := r.states[i]
 			if s.Kind == nilstate.NonNil {
@@ -76,6 +79,13 @@ func (a *analysis) summarize() *summary.Summary {
 				if nilErrEv == nil {
 					nilErrEv = a.returnedNil(r, s, i, name, " with a nil error")
 				}
+				if pc, ok := a.paramCondAt(r.block); ok && !nilErrBroken {
+					nilErrOnly = append(nilErrOnly, pc)
+				} else {
+					nilErrBroken = true
+				}
+			} else if lastIsErr && firstErrNil == nil {
+				firstErrNil = &r
 			}
 			if lastIsBool && !isFalse(r.ops[last]) && !sameCommaOk(r.ops[i], r.ops[last]) {
 				okContract = false
@@ -124,11 +134,19 @@ func (a *analysis) summarize() *summary.Summary {
 			if onlyBroken {
 				only = nil
 			}
+			var errOnly []summary.ParamCond
+			var errEv *nilstate.Evidence
+			if !nilErrBroken && len(nilErrOnly) > 0 && firstErrNil != nil {
+				// Nil with a nil error only under conditions on parameters:
+				// a call that excludes them gets nil only with an error.
+				errOnly = nilErrOnly
+				errEv = nilstate.NewEvidence(a.step(firstErrNil.pos, name+" returns nil with an error"))
+			}
 			if nilErrEv != nil {
 				// The nil a caller that checks the error still gets.
 				ev = nilErrEv
 			}
-			sum.Results[i] = summary.Result{Kind: summary.ResultMaybeNil, Ev: ev, Only: only}
+			sum.Results[i] = summary.Result{Kind: summary.ResultMaybeNil, Ev: ev, Only: only, ErrOnly: errOnly, ErrEv: errEv}
 		case through >= 0:
 			// Every possibly-nil return hands back a parameter, through
 			// nil-preserving calls (reflect.TypeOf via toType).

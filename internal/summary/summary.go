@@ -41,6 +41,13 @@ type Result struct {
 	// on a parameter (`if !alloc { return nil }`); a call whose constant
 	// arguments contradict all of them gets no nil from it.
 	Only []ParamCond
+	// ErrOnly (MaybeNil) lists the conditions of the returns of nil with
+	// a nil error when each has one and the other nil returns come with
+	// an error: a call whose constant arguments contradict them all gets
+	// a result nil only with an error, for which ErrEv is the evidence
+	// (`newPolicy(opts, true)`, nil, nil only when !always).
+	ErrOnly []ParamCond
+	ErrEv   *nilstate.Evidence
 	// FieldsSet: for a result that is a pointer to a struct or a struct,
 	// the fields (bit i for field index i < 64) non-nil at every return
 	// that hands back a non-nil result: the function sets them (a
@@ -128,7 +135,7 @@ func (s *Summary) Equal(o *Summary) bool {
 	}
 	for i := range s.Results {
 		if s.Results[i].Kind != o.Results[i].Kind || s.Results[i].Param != o.Results[i].Param ||
-			!s.Results[i].Ev.Equal(o.Results[i].Ev) || !slices.Equal(s.Results[i].Only, o.Results[i].Only) ||
+			!s.Results[i].Ev.Equal(o.Results[i].Ev) || !slices.Equal(s.Results[i].Only, o.Results[i].Only) || !slices.Equal(s.Results[i].ErrOnly, o.Results[i].ErrOnly) || !s.Results[i].ErrEv.Equal(o.Results[i].ErrEv) ||
 			s.Results[i].FieldsSet != o.Results[i].FieldsSet || !s.Results[i].TypedNil.equal(o.Results[i].TypedNil) {
 			return false
 		}
@@ -243,7 +250,7 @@ func Portable(s *Summary, pkg string) *Fact {
 		Params:  make([]Param, len(s.Params)),
 	}}
 	for i, r := range s.Results {
-		f.Summary.Results[i] = Result{Kind: r.Kind, Ev: Export(r.Ev, pkg), Param: r.Param, Only: r.Only, FieldsSet: r.FieldsSet}
+		f.Summary.Results[i] = Result{Kind: r.Kind, Ev: Export(r.Ev, pkg), Param: r.Param, Only: r.Only, ErrOnly: r.ErrOnly, ErrEv: Export(r.ErrEv, pkg), FieldsSet: r.FieldsSet}
 		if t := r.TypedNil; t != nil {
 			f.Summary.Results[i].TypedNil = &TypedNil{Ev: Export(t.Ev, pkg), Type: t.Type, Derefs: t.Derefs}
 		}
