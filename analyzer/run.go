@@ -28,6 +28,7 @@ func run(pass *analysis.Pass) (any, error) {
 	env := &env{pass: pass, local: make(map[*ssa.Function]*summary.Summary)}
 	codeFuncs := packageCode(pass, ssainput.SrcFuncs)
 	env.fields = flow.FieldEvidence(codeFuncs, env.Where)
+	env.mapLits = flow.MapLiterals(ssainput.Pkg, codeFuncs)
 	rep := report.New(pass, report.Filter{Generated: settings.Generated, Tests: settings.Tests})
 
 	results := make(map[*ssa.Function]flow.Result, len(ssainput.SrcFuncs))
@@ -207,6 +208,7 @@ type env struct {
 	local    map[*ssa.Function]*summary.Summary
 	imported map[*ssa.Function]*summary.Summary
 	fields   map[*types.Var]*nilstate.Evidence // found in this package (fields of any package)
+	mapLits  map[*ssa.Global]map[string]bool   // package-level maps only their literal fills
 
 	importedFields map[*types.Var]*summary.FieldFact   // fields of other packages, fact and local evidence merged
 	captured       map[flow.Capture]flow.CapturedState // states of variables at the closures that capture them
@@ -431,6 +433,10 @@ func (e *env) setEntries(fn *ssa.Function, findings []flow.Finding) {
 		e.entries = make(map[*ssa.Function][]flow.EntryPath)
 	}
 	e.entries[fn] = paths
+}
+
+func (e *env) MapLiteral(g *ssa.Global) map[string]bool {
+	return e.mapLits[g]
 }
 
 func (e *env) Entries(callee *ssa.Function) []flow.EntryPath {

@@ -26,6 +26,10 @@ type Env interface {
 	Summary(callee *ssa.Function) *summary.Summary
 	// Field returns the evidence that a struct field may be nil, or nil.
 	Field(f *types.Var) *nilstate.Evidence
+	// MapLiteral returns the constant keys (constant.Value.ExactString)
+	// with non-nil values of a package-level map that only its literal
+	// fills (MapLiterals), or nil.
+	MapLiteral(g *ssa.Global) map[string]bool
 	// Where renders a position as "file.go:12" (base name only: the
 	// package's own; summary.Export names the package when it leaves).
 	Where(pos token.Pos) string

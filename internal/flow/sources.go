@@ -71,7 +71,7 @@ func (a *analysis) computeIntrinsic(v ssa.Value) nilstate.State {
 			}
 		}
 	case *ssa.Lookup:
-		if !v.CommaOk && nilable(v.Type()) && !a.keyOfSameMap(v) {
+		if !v.CommaOk && nilable(v.Type()) && !a.keyOfSameMap(v) && !a.literalKey(v) {
 			if _, ok := v.X.Type().Underlying().(*types.Map); ok {
 				s := a.maybeNil(v.Pos(), "map lookup may miss")
 				if f := a.loadedField(v.X); f != nil {
@@ -109,6 +109,22 @@ func (a *analysis) computeIntrinsic(v ssa.Value) nilstate.State {
 // summary.CredibleResult): unguarded lookups in several functions and
 // fewer checks mean the code relies on the map being complete.
 type MapElems struct{ *types.Var }
+
+// literalKey reports whether a lookup is of a constant key that the
+// literal of a package-level map, which nothing else changes, maps to a
+// non-nil value (MapLiterals): it cannot miss.
+func (a *analysis) literalKey(l *ssa.Lookup) bool {
+	k, ok := l.Index.(*ssa.Const)
+	if !ok || k.Value == nil {
+		return false
+	}
+	load, ok := l.X.(*ssa.UnOp)
+	if !ok || load.Op != token.MUL {
+		return false
+	}
+	g, ok := load.X.(*ssa.Global)
+	return ok && a.env.MapLiteral(g)[k.Value.ExactString()]
+}
 
 // keyOfSameMap reports whether a lookup's key is an element of the map's
 // own sorted or collected keys (`for _, k := range
