@@ -23,8 +23,10 @@
 # default), testdata and vendor excluded.
 #
 # Environment:
-#   HOLDOUT_SET      holdout (default: caddy nats-server ebpf containerd), tune
-#                    (badger minio-go), or an explicit list of names / module@version.
+#   HOLDOUT_SET      holdout (default: grpc pgx go-redis etcd-server), tune
+#                    (badger minio-go), read (caddy nats-server ebpf containerd:
+#                    held out until 2026-12-07, read since), or an explicit list
+#                    of names / module@version.
 #                    Held-out findings are for checking a finished change: count
 #                    them, do not read them to design a rule.
 #   HOLDOUT_SAMPLE   sample size (default 30)
@@ -40,6 +42,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 case ${HOLDOUT_SET:-holdout} in
 holdout) SET=$HELD_OUT_SET ;;
 tune) SET=$TUNE_SET ;;
+read) SET=$READ_SET ;;
 *) SET=$HOLDOUT_SET ;;
 esac
 N=${HOLDOUT_SAMPLE:-30}

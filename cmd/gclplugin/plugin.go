@@ -36,11 +36,14 @@ type Settings struct {
 	// Tests reports in _test.go files (default true; golangci-lint's
 	// run.tests decides whether they are loaded at all).
 	Tests *bool `json:"tests"`
+	// Strict also reports findings whose only evidence is a field's nil
+	// check in another function (default false).
+	Strict bool `json:"strict"`
 }
 
 // analyzerSettings checks s and turns it into the analyzer's settings.
 func (s Settings) analyzerSettings() (analyzer.Settings, error) {
-	as := analyzer.Settings{Generated: s.Generated, Tests: s.Tests == nil || *s.Tests}
+	as := analyzer.Settings{Generated: s.Generated, Tests: s.Tests == nil || *s.Tests, Strict: s.Strict}
 	for _, p := range []struct {
 		key, pattern string
 		re           **regexp.Regexp
@@ -71,7 +74,7 @@ func New(settings any) (register.LinterPlugin, error) {
 	s, err := register.DecodeSettings[Settings](settings)
 	if err != nil {
 		return nil, fmt.Errorf("nilsentry: bad settings under linters.settings.custom.nilsentry.settings "+
-			"(known keys: include, exclude, generated, tests): %w", err)
+			"(known keys: include, exclude, generated, tests, strict): %w", err)
 	}
 	as, err := s.analyzerSettings()
 	if err != nil {

@@ -44,8 +44,8 @@ func TestSettings(t *testing.T) {
 	}{
 		{"none", nil, analyzer.Settings{Tests: true}},
 		{"empty", map[string]any{}, analyzer.Settings{Tests: true}},
-		{"all", map[string]any{"include": `^example\.com/`, "exclude": "/internal/", "generated": true, "tests": false},
-			analyzer.Settings{Include: regexp.MustCompile(`^example\.com/`), Exclude: regexp.MustCompile("/internal/"), Generated: true}},
+		{"all", map[string]any{"include": `^example\.com/`, "exclude": "/internal/", "generated": true, "tests": false, "strict": true},
+			analyzer.Settings{Include: regexp.MustCompile(`^example\.com/`), Exclude: regexp.MustCompile("/internal/"), Generated: true, Strict: true}},
 		{"empty patterns", map[string]any{"include": "", "exclude": ""}, analyzer.Settings{Tests: true}},
 		{"tests null", map[string]any{"tests": nil}, analyzer.Settings{Tests: true}},
 	} {
@@ -58,6 +58,7 @@ func TestSettings(t *testing.T) {
 			assert.Equal(t, source(tt.want.Include), source(got.Include))
 			assert.Equal(t, source(tt.want.Exclude), source(got.Exclude))
 			assert.Equal(t, tt.want.Generated, got.Generated)
+			assert.Equal(t, tt.want.Strict, got.Strict)
 			assert.Equal(t, tt.want.Tests, got.Tests)
 			assert.False(t, got.Degraded)
 		})
