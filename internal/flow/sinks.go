@@ -260,6 +260,7 @@ func (a *analysis) call(st facts, instr ssa.Instruction, c *ssa.CallCommon) {
 			}
 			if i < len(sum.Params) && sum.Params[i].FieldsAfter != 0 {
 				a.fieldsSet(st, arg, sum.Params[i].FieldsAfter, c.Pos())
+				a.nestedSet(st, arg, sum.Params[i].NestedAfter, c.Pos())
 			}
 		}
 	}()
@@ -341,11 +342,17 @@ const judgedDeref = "dereferenced"
 // (constructed): non-nil, but not by a check of this package's.
 const constructedMark = "set where the result is made"
 
-// setByStore reports whether s is non-nil by a check, a store or a
-// callee's construction: what a function may claim it sets (fields-set,
-// fields-after).
+// setByCallMark marks a field that a callee left non-nil in its argument
+// (fieldsSet, nestedSet): non-nil, but neither a guarded nor an
+// unguarded use's business.
+const setByCallMark = "set by the call"
+
+// setByStore reports whether s is non-nil by a check, a store, a
+// callee's construction or a callee's init: what a function may claim it
+// sets (fields-set, fields-after, nested-after), so that an ensure helper
+// that calls another (initProcess calls initConfig) sets what it does.
 func setByStore(s nilstate.State) bool {
-	return vouched(s) || marked(s, constructedMark)
+	return vouched(s) || marked(s, constructedMark) || marked(s, setByCallMark)
 }
 
 // vouched reports whether s is non-nil by a check, a store or a judged
@@ -424,7 +431,24 @@ func (a *analysis) passedNonNil(st facts, call *ssa.Call) {
 // check-or-init, `if c.conn == nil { c.connect() }`, joins into a
 // plain guard).
 func (a *analysis) fieldsSet(st facts, arg ssa.Value, mask uint64, at token.Pos) {
-	a.fieldsNonNil(st, arg, mask, nilstate.State{Kind: nilstate.NonNil, Ev: nilstate.NewEvidence(nilstate.Step{Pos: at, What: "set by the call"})})
+	a.fieldsNonNil(st, arg, mask, nilstate.State{Kind: nilstate.NonNil, Ev: nilstate.NewEvidence(nilstate.Step{Pos: at, What: setByCallMark})})
+}
+
+// nestedSet records that the paths under arg are non-nil after a call
+// that leaves them so (summary NestedAfter), as fieldsSet does one field
+// deep.
+func (a *analysis) nestedSet(st facts, arg ssa.Value, paths [summary.MaxNested]summary.FieldPath, at token.Pos) {
+	for _, fp := range paths {
+		if fp.Len() < 2 {
+			continue
+		}
+		k := a.newPath(a.ident(arg), fp.Field(0))
+		for i := 1; i < fp.Len(); i++ {
+			k = a.newPath(k, fp.Field(i))
+		}
+		a.retire(st, func(q pathKey) bool { return q == k || under(q, k) })
+		st[k] = nilstate.State{Kind: nilstate.NonNil, Ev: nilstate.NewEvidence(nilstate.Step{Pos: at, What: setByCallMark})}
+	}
 }
 
 // fieldsNonNil gives the fields in mask of the struct arg points to the

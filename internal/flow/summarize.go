@@ -4,6 +4,7 @@ import (
 	"go/constant"
 	"go/token"
 	"go/types"
+	"maps"
 	"slices"
 
 	"github.com/nilsentry/nilsentry/internal/nilstate"
@@ -186,6 +187,9 @@ func (a *analysis) summarize() *summary.Summary {
 		}
 		sum.Params[i].NilAfter = a.nilAtReturns(p) // also through a helper: check2(v, err) { check(err) }
 		sum.Params[i].FieldsAfter = fieldsAfter
+		if fieldsAfter != 0 {
+			sum.Params[i].NestedAfter = a.nestedNonNilAtReturns(p) // through a field it sets
+		}
 		sum.Params[i].FieldsIfTrue, sum.Params[i].FieldsIfFalse = fieldsIfTrue, fieldsIfFalse
 	}
 	return sum
@@ -230,6 +234,56 @@ func (a *analysis) fieldsNonNilAtReturns(p *ssa.Parameter) uint64 {
 		}
 	}
 	return mask
+}
+
+// nestedNonNilAtReturns returns the paths two or three fields deep under
+// p (the first field one of FieldsAfter's) known non-nil, by a store or a
+// check, at every return, in a fixed order (summary.Param.NestedAfter).
+func (a *analysis) nestedNonNilAtReturns(p *ssa.Parameter) [summary.MaxNested]summary.FieldPath {
+	var out [summary.MaxNested]summary.FieldPath
+	var common map[summary.FieldPath]bool
+	for _, r := range a.returns {
+		here := make(map[summary.FieldPath]bool)
+		for k, s := range r.facts {
+			if s.Kind != nilstate.NonNil || !setByStore(s) {
+				continue
+			}
+			if fp, ok := fieldPathUnder(k, a.key(p)); ok && fp.Len() > 1 && (common == nil || common[fp]) {
+				here[fp] = true
+			}
+		}
+		if common = here; len(common) == 0 {
+			return out
+		}
+	}
+	paths := slices.SortedFunc(maps.Keys(common), func(x, y summary.FieldPath) int { return slices.Compare(x[:], y[:]) })
+	copy(out[:], paths)
+	return out
+}
+
+// fieldPathUnder returns the field path of k under base, if k is a path
+// at most three fields deep under it.
+func fieldPathUnder(k, base any) (summary.FieldPath, bool) {
+	var rev []int
+	for len(rev) <= 3 {
+		pk, ok := k.(pathKey)
+		if !ok || pk.field < 0 || pk.field >= 1<<15 {
+			return summary.FieldPath{}, false
+		}
+		rev = append(rev, pk.field)
+		if pk.base == base {
+			if len(rev) > 3 {
+				return summary.FieldPath{}, false
+			}
+			var fp summary.FieldPath
+			for i := range rev {
+				fp[i] = uint16(rev[len(rev)-1-i] + 1)
+			}
+			return fp, true
+		}
+		k = pk.base
+	}
+	return summary.FieldPath{}, false
 }
 
 // fieldsSetAtReturns returns the fields of the i'th result (a pointer to

@@ -116,6 +116,12 @@ type Param struct {
 	// true (false): `func (c *Call) IsInvoke() bool { return c.Method != nil }`,
 	// `func (l *list) isEmpty() bool { return l.first == nil }`.
 	FieldsIfTrue, FieldsIfFalse uint64
+	// NestedAfter: paths two or three fields deep under the argument
+	// (`g.spec.Process`, `g.spec.Linux.Resources`) non-nil whenever the
+	// function returns, as FieldsAfter one field deep: an ensure helper
+	// (`func (g *gen) initProcess() { g.initConfig(); if g.spec.Process
+	// == nil { g.spec.Process = &Process{} } }`). At most MaxNested.
+	NestedAfter [MaxNested]FieldPath
 }
 
 // Summary is what callers learn about a function.
@@ -155,6 +161,33 @@ func (t *TypedNil) equal(o *TypedNil) bool {
 	return t.Type == o.Type && t.Ev.Equal(o.Ev) && slices.Equal(t.Derefs, o.Derefs)
 }
 
+// MaxNested bounds Param.NestedAfter.
+const MaxNested = 4
+
+// FieldPath is a path of field indices under a pointer, each plus one so
+// that the zero value is the empty path; unused levels are 0.
+type FieldPath [3]uint16
+
+// Len is the number of fields in the path.
+func (p FieldPath) Len() int {
+	n := 0
+	for n < len(p) && p[n] != 0 {
+		n++
+	}
+	return n
+}
+
+// Field is the index of the i'th field of the path.
+func (p FieldPath) Field(i int) int { return int(p[i]) - 1 }
+
+func (p FieldPath) String() string {
+	parts := make([]string, p.Len())
+	for i := range parts {
+		parts[i] = fmt.Sprint(p.Field(i))
+	}
+	return strings.Join(parts, ".")
+}
+
 // Interesting reports whether the summary says anything a caller can use;
 // uninteresting summaries are not exported as facts.
 func (s *Summary) Interesting() bool {
@@ -164,7 +197,7 @@ func (s *Summary) Interesting() bool {
 		}
 	}
 	for _, p := range s.Params {
-		if p.Kind != ParamUnknown || p.NonNilAfter || p.NilAfter || p.NonNilIfTrue || p.NonNilIfNonZero || p.TrueAfter || p.FieldsAfter != 0 || p.FieldsIfTrue != 0 || p.FieldsIfFalse != 0 {
+		if p.Kind != ParamUnknown || p.NonNilAfter || p.NilAfter || p.NonNilIfTrue || p.NonNilIfNonZero || p.TrueAfter || p.FieldsAfter != 0 || p.FieldsIfTrue != 0 || p.FieldsIfFalse != 0 || p.NestedAfter[0].Len() > 0 {
 			return true
 		}
 	}
@@ -214,6 +247,15 @@ func (s *Summary) String() string {
 			if fs.mask != 0 {
 				flags = append(flags, fieldList(fs.name, fs.mask))
 			}
+		}
+		if p.NestedAfter[0].Len() > 0 {
+			var paths []string
+			for _, fp := range p.NestedAfter {
+				if fp.Len() > 0 {
+					paths = append(paths, fp.String())
+				}
+			}
+			flags = append(flags, "nested-after("+strings.Join(paths, ",")+")")
 		}
 		if len(flags) > 0 {
 			fmt.Fprintf(&b, "p%d=%s ", i, strings.Join(flags, "+"))

@@ -80,3 +80,27 @@ func TestCredibleResult(t *testing.T) {
 	assert.False(t, summary.CredibleResult(summary.FieldUses{Guarded: 1, Unguarded: 5}), "an API trusted in most places")
 	assert.False(t, summary.CredibleResult(summary.FieldUses{Unguarded: 2}))
 }
+
+func TestCheckedOnly(t *testing.T) {
+	step := func(what string) nilstate.Step { return nilstate.Step{Where: "a.go:1", What: what} }
+	assert.True(t, summary.CheckedOnly(nilstate.NewEvidence(step("field F checked for nil"))))
+	assert.False(t, summary.CheckedOnly(nilstate.NewEvidence(step("field F checked for nil")).Then(step("field F assigned nil"))),
+		"a nil store is evidence of its own")
+	assert.False(t, summary.CheckedOnly(nilstate.NewEvidence(step("checked for nil"))), "a local check is not a field's")
+	assert.False(t, summary.CheckedOnly(nil))
+}
+
+func TestNestedAfter(t *testing.T) {
+	s := &summary.Summary{Params: []summary.Param{{}}}
+	assert.False(t, s.Interesting())
+	s.Params[0].NestedAfter[0] = summary.FieldPath{1, 2}    // field 0, then field 1
+	s.Params[0].NestedAfter[1] = summary.FieldPath{2, 1, 4} // field 1, 0, 3
+	assert.True(t, s.Interesting())
+	assert.Equal(t, 2, s.Params[0].NestedAfter[0].Len())
+	assert.Equal(t, 1, s.Params[0].NestedAfter[0].Field(1))
+	assert.Equal(t, "p0=nested-after(0.1,1.0.3)", s.String())
+	o := &summary.Summary{Params: []summary.Param{{}}}
+	assert.False(t, s.Equal(o))
+	o.Params[0].NestedAfter = s.Params[0].NestedAfter
+	assert.True(t, s.Equal(o))
+}
