@@ -23,7 +23,7 @@
 # default), testdata and vendor excluded.
 #
 # Environment:
-#   HOLDOUT_SET      holdout (default: grpc pgx go-redis etcd-server), tune
+#   HOLDOUT_SET      holdout (default: grpc pgx go-redis pebble), tune
 #                    (badger minio-go), read (caddy nats-server ebpf containerd:
 #                    held out until 2026-12-07, read since), or an explicit list
 #                    of names / module@version.

@@ -31,7 +31,7 @@ CI_SET="std x-tools"
 # findings have been read since, so it checks nothing new (docs/triage.md).
 TUNE_SET="badger minio-go"
 READ_SET="caddy nats-server ebpf containerd"
-HELD_OUT_SET="grpc pgx go-redis etcd-server"
+HELD_OUT_SET="grpc pgx go-redis pebble"
 
 # A reproducible Go environment: no toolchain switching, no workspace, no user
 # GOFLAGS, a private build cache. GOPROXY/GOSUMDB/GOMODCACHE are left as they are.
@@ -56,7 +56,7 @@ module_spec() {
 	grpc) echo google.golang.org/grpc@v1.85.0 ;;
 	pgx) echo github.com/jackc/pgx/v5@v5.13.0 ;;
 	go-redis) echo github.com/redis/go-redis/v9@v9.23.0 ;;
-	etcd-server) echo go.etcd.io/etcd/server/v3@v3.7.3 ;;
+	pebble) echo github.com/cockroachdb/pebble@v1.1.5 ;;
 	*@*) echo "$1" ;;
 	*) die "unknown module '$1' (known: $FULL_SET $TUNE_SET $READ_SET $HELD_OUT_SET, or give module@version)" ;;
 	esac
