@@ -50,6 +50,7 @@ function kind(s) {
 	if (s ~ / returns nil$/) return "returns-nil"
 	if (s ~ /^(returned by|passed as parameter|passed through|captured by) / || s == "not set when errors.As does not match") return ""
 	if (s ~ / dereferences (parameter [^ ]+|its receiver)$/ || s ~ / has a value receiver$/ || s ~ /^a nil .* is a non-nil /) return ""
+	if (s ~ / returns a nil .* as a non-nil / || s ~ / returns it$/) return "" # typed nil at the use: hops
 	return "other"
 }
 
