@@ -6,6 +6,7 @@ import (
 	"reflect"
 
 	"github.com/nilsentry/nilsentry/internal/nilstate"
+	"github.com/nilsentry/nilsentry/internal/summary"
 	"golang.org/x/tools/go/ssa"
 )
 
@@ -84,9 +85,10 @@ func FieldEvidence(fns []*ssa.Function, where func(token.Pos) string) map[*types
 // FieldCheckIn returns the position of the first nil check of field v
 // in the function declaration that contains fn (its function literals
 // included), or token.NoPos. A check is a comparison of the field with
-// nil (not one that only fills in a default, as in FieldEvidence) or a
+// nil (not one that only fills in a default, as in FieldEvidence), a
 // call of a predicate on the field (summary fields-if-true/false:
-// `l.IsEmpty()`). A field's nil check in another function is only a hint
+// `l.IsEmpty()`), or a call that hands the field's value to a helper that
+// checks its parameter for nil (`mustNotBeNil(f.Symtab, "symtab")`). A field's nil check in another function is only a hint
 // that a dereference may see nil; a check in the same declaration shows
 // that its author knows the field may be nil there.
 func FieldCheckIn(fn *ssa.Function, v *types.Var, env Env) token.Pos {
@@ -113,7 +115,7 @@ func FieldCheckIn(fn *ssa.Function, v *types.Var, env Env) token.Pos {
 						}
 					}
 				case *ssa.Call:
-					if predicateOn(instr.Common(), v, env) {
+					if predicateOn(instr.Common(), v, env) || checkerOf(instr.Common(), v, env) {
 						found(instr.Pos())
 					}
 				}
@@ -125,6 +127,41 @@ func FieldCheckIn(fn *ssa.Function, v *types.Var, env Env) token.Pos {
 	}
 	visit(fn)
 	return first
+}
+
+// checkerOf reports whether the call hands a value loaded from field v
+// to a parameter that the callee checks for nil (summary nilsafe: a
+// `mustNotBeNil(x.F, "F")` helper, also through an interface conversion,
+// which may defeat the check but shows the intent).
+func checkerOf(c *ssa.CallCommon, v *types.Var, env Env) bool {
+	callee := c.StaticCallee()
+	if callee == nil {
+		return false
+	}
+	sum := env.Summary(callee)
+	if sum == nil {
+		return false
+	}
+	for i, arg := range c.Args {
+		if i >= len(sum.Params) || sum.Params[i].Kind != summary.ParamNilSafe {
+			continue
+		}
+		for {
+			if mi, ok := arg.(*ssa.MakeInterface); ok {
+				arg = mi.X
+			} else if ct, ok := arg.(*ssa.ChangeType); ok {
+				arg = ct.X
+			} else {
+				break
+			}
+		}
+		if load, ok := arg.(*ssa.UnOp); ok && load.Op == token.MUL {
+			if fa, ok := load.X.(*ssa.FieldAddr); ok && fieldOf(fa) == v {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // predicateOn reports whether the call is of a predicate whose result

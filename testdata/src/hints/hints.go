@@ -154,3 +154,42 @@ func (c *conn) size() int {
 func (c *conn) read() int {
 	return c.buf.n // want `nil dereference: c.buf may be nil here \(field buf assigned nil at hints.go:138; field buf checked for nil at hints.go:141\)$`
 }
+
+// Reported: handing the field's value to a helper that checks its
+// parameter for nil is checking it, even when an interface conversion
+// defeats the helper's check (x/tools cmd/splitdwarf's nonnilC).
+type loader interface{ load() }
+
+func (x *node) load() {}
+
+type file struct {
+	symtab *node
+}
+
+func (f *file) hasSymtab() bool { return f.symtab != nil }
+
+func (f *file) symtabN() int {
+	if f.symtab != nil {
+		return f.symtab.n
+	}
+	return 0
+}
+
+func (f *file) symtabOr(d int) int {
+	if f.symtab == nil {
+		return d
+	}
+	return f.symtab.n
+}
+
+func mustLoad(l loader, what string) {
+	if l == nil {
+		panic(what + " missing")
+	}
+}
+
+func copySymtab(f *file) int {
+	symtab := f.symtab
+	mustLoad(symtab, "symtab")
+	return symtab.n // want `nil dereference: symtab may be nil here \(field symtab checked for nil at hints.go:\d+\)$`
+}
