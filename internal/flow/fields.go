@@ -274,15 +274,18 @@ func unsetFields(al *ssa.Alloc) []*types.Var {
 		return nil
 	}
 	set := make([]bool, strct.NumFields())
+	stores := func(fa *ssa.FieldAddr) {
+		for _, rr := range *fa.Referrers() {
+			if st, ok := rr.(*ssa.Store); ok && st.Addr == ssa.Value(fa) {
+				set[fa.Field] = true
+			}
+		}
+	}
 	leaves := false
 	for _, r := range *al.Referrers() {
 		switch r := r.(type) {
 		case *ssa.FieldAddr:
-			for _, rr := range *r.Referrers() {
-				if st, ok := rr.(*ssa.Store); ok && st.Addr == ssa.Value(r) {
-					set[r.Field] = true
-				}
-			}
+			stores(r)
 		case *ssa.Return:
 			leaves = true
 		case *ssa.Store:
@@ -290,6 +293,19 @@ func unsetFields(al *ssa.Alloc) []*types.Var {
 				return nil // *p = v sets every field
 			}
 			leaves = true
+			if v, ok := r.Addr.(*ssa.Alloc); ok {
+				// Kept in a variable (captured by a closure, so in memory):
+				// `p := new(T); p.F = x` sets F through the variable.
+				for _, load := range *v.Referrers() {
+					if load, ok := load.(*ssa.UnOp); ok && load.Op == token.MUL {
+						for _, fa := range *load.Referrers() {
+							if fa, ok := fa.(*ssa.FieldAddr); ok {
+								stores(fa)
+							}
+						}
+					}
+				}
+			}
 		case *ssa.UnOp, *ssa.DebugRef:
 		default:
 			return nil
