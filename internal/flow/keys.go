@@ -180,6 +180,11 @@ func (a *analysis) newPath(base any, f int) pathKey {
 // index, when k is a value that a loop defines again: facts about the
 // paths through its previous value are then forgotten (see forgetThrough).
 func (a *analysis) noteThrough(k any) {
+	if b, ok := k.(binKey); ok {
+		a.noteThrough(b.x)
+		a.noteThrough(b.y)
+		return
+	}
 	if t, ok := k.(tupleKey); ok {
 		k = t.tuple
 	}
@@ -206,6 +211,8 @@ func (a *analysis) forgetThrough(st facts, vals ...ssa.Value) {
 			return through(k.base)
 		case elemKey:
 			return through(k.base) || through(k.index)
+		case binKey:
+			return through(k.x) || through(k.y)
 		case tupleKey:
 			return slices.Contains(vals, k.tuple)
 		case ssa.Value:
@@ -283,7 +290,41 @@ func (a *analysis) operandKey(v ssa.Value) any {
 			return elemKey{a.ident(ia.X), a.operandKey(ia.Index)}
 		}
 	}
+	if b, ok := v.(*ssa.BinOp); ok && arithmetic(b.Op) && register(b.X) && register(b.Y) {
+		// n-1 computed twice is one index: `ps[n-1].F != nil` guards a
+		// later ps[n-1].F. Operands read from memory are left out: a store
+		// between the two would change the value.
+		return binKey{b.Op, a.operandKey(b.X), a.operandKey(b.Y)}
+	}
 	return a.ident(v)
+}
+
+// binKey is the key of an arithmetic value by its operator and operands'
+// keys (operandKey), so that the same index computed twice is one key.
+type binKey struct {
+	op   token.Token
+	x, y any
+}
+
+func arithmetic(op token.Token) bool {
+	switch op {
+	case token.ADD, token.SUB, token.MUL, token.QUO, token.REM, token.AND, token.OR, token.XOR,
+		token.SHL, token.SHR, token.AND_NOT:
+		return true
+	}
+	return false
+}
+
+// register reports whether v is a value that no store changes: a
+// constant or an SSA register other than a load of memory.
+func register(v ssa.Value) bool {
+	if load, ok := v.(*ssa.UnOp); ok && load.Op == token.MUL {
+		return false
+	}
+	if b, ok := v.(*ssa.BinOp); ok {
+		return arithmetic(b.Op) && register(b.X) && register(b.Y)
+	}
+	return true
 }
 
 // root is the SSA value an access path starts from: the parameter,

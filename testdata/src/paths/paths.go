@@ -6,7 +6,7 @@ package paths
 type Sel struct{ N int }
 
 type Pair struct {
-	Sel  *Sel // want Sel:"nilable\\(field Sel checked for nil at paths/paths.go:24\\)"
+	Sel  *Sel // want Sel:"nilable\\(field Sel checked for nil at paths/arith.go:9\\)"
 	Name string
 }
 
