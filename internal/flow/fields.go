@@ -6,7 +6,6 @@ import (
 	"reflect"
 
 	"github.com/nilsentry/nilsentry/internal/nilstate"
-	"github.com/nilsentry/nilsentry/internal/summary"
 	"golang.org/x/tools/go/ssa"
 )
 
@@ -87,8 +86,9 @@ func FieldEvidence(fns []*ssa.Function, where func(token.Pos) string) map[*types
 // included), or token.NoPos. A check is a comparison of the field with
 // nil (not one that only fills in a default, as in FieldEvidence), a
 // call of a predicate on the field (summary fields-if-true/false:
-// `l.IsEmpty()`), or a call that hands the field's value to a helper that
-// checks its parameter for nil (`mustNotBeNil(f.Symtab, "symtab")`). A field's nil check in another function is only a hint
+// `l.IsEmpty()`), or a call that hands the field's value to an assertion
+// helper that returns only if it is non-nil (`mustNotBeNil(f.Symtab,
+// "symtab")`). A field's nil check in another function is only a hint
 // that a dereference may see nil; a check in the same declaration shows
 // that its author knows the field may be nil there.
 func FieldCheckIn(fn *ssa.Function, v *types.Var, env Env) token.Pos {
@@ -130,9 +130,11 @@ func FieldCheckIn(fn *ssa.Function, v *types.Var, env Env) token.Pos {
 }
 
 // checkerOf reports whether the call hands a value loaded from field v
-// to a parameter that the callee checks for nil (summary nilsafe: a
-// `mustNotBeNil(x.F, "F")` helper, also through an interface conversion,
-// which may defeat the check but shows the intent).
+// to an assertion helper that returns only for a non-nil argument
+// (summary nonnil-after: `mustNotBeNil(x.F, "F")`, also through an
+// interface conversion, which may defeat the check but shows the intent).
+// A function that merely tolerates nil (nilsafe) is no check: nil is a
+// normal input there.
 func checkerOf(c *ssa.CallCommon, v *types.Var, env Env) bool {
 	callee := c.StaticCallee()
 	if callee == nil {
@@ -143,7 +145,7 @@ func checkerOf(c *ssa.CallCommon, v *types.Var, env Env) bool {
 		return false
 	}
 	for i, arg := range c.Args {
-		if i >= len(sum.Params) || sum.Params[i].Kind != summary.ParamNilSafe {
+		if i >= len(sum.Params) || !sum.Params[i].NonNilAfter {
 			continue
 		}
 		for {
