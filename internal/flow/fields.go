@@ -115,7 +115,7 @@ func FieldCheckIn(fn *ssa.Function, v *types.Var, env Env) token.Pos {
 						}
 					}
 				case *ssa.Call:
-					if predicateOn(instr.Common(), v, env) || checkerOf(instr.Common(), v, env) {
+					if checksField(instr.Common(), v, env) {
 						found(instr.Pos())
 					}
 				}
@@ -129,46 +129,14 @@ func FieldCheckIn(fn *ssa.Function, v *types.Var, env Env) token.Pos {
 	return first
 }
 
-// checkerOf reports whether the call hands a value loaded from field v
-// to an assertion helper that returns only for a non-nil argument
-// (summary nonnil-after: `mustNotBeNil(x.F, "F")`, also through an
-// interface conversion, which may defeat the check but shows the intent).
-// A function that merely tolerates nil (nilsafe) is no check: nil is a
-// normal input there.
-func checkerOf(c *ssa.CallCommon, v *types.Var, env Env) bool {
-	callee := c.StaticCallee()
-	if callee == nil {
-		return false
-	}
-	sum := env.Summary(callee)
-	if sum == nil {
-		return false
-	}
-	for i, arg := range c.Args {
-		if i >= len(sum.Params) || !sum.Params[i].NonNilAfter {
-			continue
-		}
-		for {
-			if mi, ok := arg.(*ssa.MakeInterface); ok {
-				arg = mi.X
-			} else if ct, ok := arg.(*ssa.ChangeType); ok {
-				arg = ct.X
-			} else {
-				break
-			}
-		}
-		if load, ok := arg.(*ssa.UnOp); ok && load.Op == token.MUL {
-			if fa, ok := load.X.(*ssa.FieldAddr); ok && fieldOf(fa) == v {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// predicateOn reports whether the call is of a predicate whose result
-// says whether field v of one of its pointer arguments is nil.
-func predicateOn(c *ssa.CallCommon, v *types.Var, env Env) bool {
+// checksField reports whether the call checks field v: a predicate whose
+// result says whether v of a pointer argument is nil (fields-if-true or
+// -false: `l.isEmpty()`), or an assertion helper that returns only for a
+// non-nil argument loaded from v (nonnil-after: `mustNotBeNil(x.F, "F")`,
+// also through an interface conversion, which may defeat the check but
+// shows the intent). A function that merely tolerates nil (nilsafe) is no
+// check: nil is a normal input there.
+func checksField(c *ssa.CallCommon, v *types.Var, env Env) bool {
 	callee := c.StaticCallee()
 	if callee == nil {
 		return false
@@ -181,22 +149,42 @@ func predicateOn(c *ssa.CallCommon, v *types.Var, env Env) bool {
 		if i >= len(sum.Params) {
 			break
 		}
-		mask := sum.Params[i].FieldsIfTrue | sum.Params[i].FieldsIfFalse
-		if mask == 0 {
-			continue
+		p := sum.Params[i]
+		if p.NonNilAfter && loadedFrom(arg, v) || maskHas(arg.Type(), p.FieldsIfTrue|p.FieldsIfFalse, v) {
+			return true
 		}
-		ptr, ok := arg.Type().Underlying().(*types.Pointer)
-		if !ok {
-			continue
+	}
+	return false
+}
+
+// loadedFrom reports whether v, through interface and type conversions, is
+// a load of field f.
+func loadedFrom(v ssa.Value, f *types.Var) bool {
+	for {
+		switch x := v.(type) {
+		case *ssa.MakeInterface:
+			v = x.X
+		case *ssa.ChangeType:
+			v = x.X
+		case *ssa.UnOp:
+			fa, ok := x.X.(*ssa.FieldAddr)
+			return ok && x.Op == token.MUL && fieldOf(fa) == f
+		default:
+			return false
 		}
-		st, ok := ptr.Elem().Underlying().(*types.Struct)
-		if !ok {
-			continue
-		}
-		for j := 0; j < st.NumFields() && j < 64; j++ {
-			if mask&(1<<j) != 0 && st.Field(j) == v {
-				return true
-			}
+	}
+}
+
+// maskHas reports whether field f is in mask (bit i for field index i) of
+// the struct that pointer type t points to.
+func maskHas(t types.Type, mask uint64, f *types.Var) bool {
+	st := pointee(t)
+	if mask == 0 || st == nil {
+		return false
+	}
+	for j := 0; j < st.NumFields() && j < 64; j++ {
+		if mask&(1<<j) != 0 && st.Field(j) == f {
+			return true
 		}
 	}
 	return false
