@@ -1,9 +1,11 @@
 package flow
 
 import (
+	"cmp"
 	"go/constant"
 	"go/token"
 	"go/types"
+	"maps"
 	"slices"
 	"strings"
 
@@ -109,6 +111,9 @@ func (a *analysis) refine(st facts, cond ssa.Value, branch bool) bool {
 		// says about the pointers merged beside it, see correlated.
 		if branch {
 			a.correlated(st, c)
+			for _, v := range a.trueImplies(c, maxFlagDepth) {
+				a.set(st, v, nilstate.NonNilState)
+			}
 		}
 	}
 	return true
@@ -384,6 +389,81 @@ func (a *analysis) correlated(st facts, ok *ssa.Phi) {
 		}
 		if nonNil {
 			a.set(st, q, nilstate.NonNilState)
+		}
+	}
+}
+
+// maxFlagDepth bounds how many φ-nodes of bools trueImplies follows.
+const maxFlagDepth = 4
+
+// trueImplies returns the registers (SSA values other than loads of
+// memory, which no store changes) known non-nil wherever the bool v is
+// true: `p != nil`, and for a φ of bools (a flag set by `p != nil &&
+// cond`, or assigned on several paths and tested later) what holds on
+// every edge whose operand is not false, from the state where that edge
+// leaves its block, the branch it takes, and the operand itself. The
+// result is sorted by position, for a deterministic order.
+func (a *analysis) trueImplies(v ssa.Value, depth int) []ssa.Value {
+	set, _ := a.trueImpliesOK(v, depth)
+	vals := slices.Collect(maps.Keys(set))
+	slices.SortFunc(vals, func(x, y ssa.Value) int { return cmp.Compare(x.Pos(), y.Pos()) })
+	return vals
+}
+
+// trueImpliesOK is trueImplies as a set; ok is false when v cannot be
+// true (a false constant, or a φ all of whose operands cannot).
+func (a *analysis) trueImpliesOK(v ssa.Value, depth int) (set map[ssa.Value]bool, ok bool) {
+	if b, isConst := boolConst(v); isConst {
+		return nil, b
+	}
+	switch v := v.(type) {
+	case *ssa.BinOp:
+		if x, isCmp := nilComparand(v); isCmp && v.Op == token.NEQ && register(x) {
+			return map[ssa.Value]bool{x: true}, true
+		}
+	case *ssa.Phi:
+		if depth == 0 || !isBool(v.Type()) {
+			return nil, true
+		}
+		var common map[ssa.Value]bool
+		for k, op := range v.Edges {
+			here, possible := a.trueImpliesOK(op, depth-1)
+			if !possible {
+				continue
+			}
+			if here == nil {
+				here = make(map[ssa.Value]bool)
+			}
+			a.edgeNonNil(here, v.Block().Preds[k], v.Block())
+			if common == nil {
+				common = here
+			} else {
+				maps.DeleteFunc(common, func(x ssa.Value, _ bool) bool { return !here[x] })
+			}
+			if len(common) == 0 {
+				return nil, true
+			}
+		}
+		return common, common != nil
+	}
+	return nil, true
+}
+
+// edgeNonNil adds to set the registers non-nil where the edge p -> s
+// leaves p, that are not non-nil by definition: non-nil at p's end, or by
+// the branch p takes to s (`if x != nil`).
+func (a *analysis) edgeNonNil(set map[ssa.Value]bool, p, s *ssa.BasicBlock) {
+	for k, st := range a.out[p.Index] {
+		if v, ok := k.(ssa.Value); ok && st.Kind == nilstate.NonNil && nilable(v.Type()) && register(v) &&
+			a.intrinsic(v, constCtx{}).Kind != nilstate.NonNil {
+			set[v] = true
+		}
+	}
+	if br, ok := p.Instrs[len(p.Instrs)-1].(*ssa.If); ok && p.Succs[0] != p.Succs[1] {
+		if c, ok := br.Cond.(*ssa.BinOp); ok {
+			if x, isCmp := nilComparand(c); isCmp && register(x) && (c.Op == token.NEQ) == (s == p.Succs[0]) {
+				set[x] = true
+			}
 		}
 	}
 }
