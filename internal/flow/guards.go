@@ -396,8 +396,9 @@ func (a *analysis) correlated(st facts, ok *ssa.Phi) {
 // maxFlagDepth bounds how many φ-nodes of bools trueImplies follows.
 const maxFlagDepth = 4
 
-// trueImplies returns the registers (SSA values other than loads of
-// memory, which no store changes) known non-nil wherever the bool v is
+// trueImplies returns the registers defined outside loops (SSA values
+// other than loads of memory, which no store changes and no iteration
+// redefines) known non-nil wherever the bool v is
 // true: `p != nil`, and for a φ of bools (a flag set by `p != nil &&
 // cond`, or assigned on several paths and tested later) what holds on
 // every edge whose operand is not false, from the state where that edge
@@ -418,7 +419,7 @@ func (a *analysis) trueImpliesOK(v ssa.Value, depth int) (set map[ssa.Value]bool
 	}
 	switch v := v.(type) {
 	case *ssa.BinOp:
-		if x, isCmp := nilComparand(v); isCmp && v.Op == token.NEQ && register(x) {
+		if x, isCmp := nilComparand(v); isCmp && v.Op == token.NEQ && a.fixed(x) {
 			return map[ssa.Value]bool{x: true}, true
 		}
 	case *ssa.Phi:
@@ -454,19 +455,23 @@ func (a *analysis) trueImpliesOK(v ssa.Value, depth int) (set map[ssa.Value]bool
 // the branch p takes to s (`if x != nil`).
 func (a *analysis) edgeNonNil(set map[ssa.Value]bool, p, s *ssa.BasicBlock) {
 	for k, st := range a.out[p.Index] {
-		if v, ok := k.(ssa.Value); ok && st.Kind == nilstate.NonNil && nilable(v.Type()) && register(v) &&
+		if v, ok := k.(ssa.Value); ok && st.Kind == nilstate.NonNil && nilable(v.Type()) && a.fixed(v) &&
 			a.intrinsic(v, constCtx{}).Kind != nilstate.NonNil {
 			set[v] = true
 		}
 	}
 	if br, ok := p.Instrs[len(p.Instrs)-1].(*ssa.If); ok && p.Succs[0] != p.Succs[1] {
 		if c, ok := br.Cond.(*ssa.BinOp); ok {
-			if x, isCmp := nilComparand(c); isCmp && register(x) && (c.Op == token.NEQ) == (s == p.Succs[0]) {
+			if x, isCmp := nilComparand(c); isCmp && a.fixed(x) && (c.Op == token.NEQ) == (s == p.Succs[0]) {
 				set[x] = true
 			}
 		}
 	}
 }
+
+// fixed reports whether v holds one value for the whole call: a register
+// (not a load of memory) defined outside loops.
+func (a *analysis) fixed(v ssa.Value) bool { return register(v) && !a.inLoop(v) }
 
 // mirrored swaps a comparison's operands; negated is its negation.
 var (

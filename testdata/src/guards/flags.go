@@ -66,3 +66,17 @@ func rejectedForced(name string, strict, force bool) int {
 }
 
 func note(string) {}
+
+// Still reported: the flag is about the previous iteration's value.
+func stale(names []string) int {
+	total := 0
+	seen := false
+	for _, name := range names {
+		t := lookupTracker(name)
+		if seen {
+			total += t.id // want `nil dereference: t may be nil here \(lookupTracker returns nil at flags.go:\d+\)`
+		}
+		seen = t != nil
+	}
+	return total
+}
