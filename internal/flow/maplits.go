@@ -16,12 +16,12 @@ import (
 // to an exported map are not seen; a table one package builds by literal
 // is that package's to change.
 func MapLiterals(pkg *ssa.Package, fns []*ssa.Function) map[*ssa.Global]map[string]bool {
-	init := pkg.Func("init")
-	if init == nil {
+	initFn := pkg.Func("init")
+	if initFn == nil {
 		return nil
 	}
 	lits := make(map[*ssa.Global]map[string]bool)
-	for _, b := range init.Blocks {
+	for _, b := range initFn.Blocks {
 		for _, instr := range b.Instrs {
 			st, ok := instr.(*ssa.Store)
 			if !ok {
@@ -48,7 +48,7 @@ func MapLiterals(pkg *ssa.Package, fns []*ssa.Function) map[*ssa.Global]map[stri
 	}
 	// Any other use of the variable than a load read by lookups, len and
 	// range, or the initializer's store, may change the map.
-	all := append([]*ssa.Function{init}, fns...)
+	all := append([]*ssa.Function{initFn}, fns...)
 	for _, fn := range all {
 		for _, b := range fn.Blocks {
 			for _, instr := range b.Instrs {
@@ -58,7 +58,7 @@ func MapLiterals(pkg *ssa.Package, fns []*ssa.Function) map[*ssa.Global]map[stri
 					if !ok || lits[g] == nil {
 						continue
 					}
-					if !readOnlyUse(instr, g, fn == init) {
+					if !readOnlyUse(instr, g, fn == initFn) {
 						delete(lits, g)
 					}
 				}
