@@ -259,8 +259,7 @@ func (a *analysis) call(st facts, instr ssa.Instruction, c *ssa.CallCommon) {
 				a.refine(st, arg, true) // assert(err == nil): as on the true branch
 			}
 			if i < len(sum.Params) && sum.Params[i].FieldsAfter != 0 {
-				a.fieldsSet(st, arg, sum.Params[i].FieldsAfter, c.Pos())
-				a.nestedSet(st, arg, sum.Params[i].NestedAfter, c.Pos())
+				a.fieldsSet(st, arg, sum.Params[i], c.Pos())
 			}
 		}
 	}()
@@ -424,21 +423,17 @@ func (a *analysis) passedNonNil(st facts, call *ssa.Call) {
 	}
 }
 
-// fieldsSet records that the fields in mask of the struct arg points to
-// are non-nil after a call that leaves them so (summary FieldsAfter).
+// fieldsSet records that the fields of the struct arg points to, and the
+// paths under them, are non-nil after a call that leaves them so
+// (summary FieldsAfter, NestedAfter).
 // The state names the call as its evidence, so that a use right after
 // the call counts neither as a guarded nor as an unguarded one (a
 // check-or-init, `if c.conn == nil { c.connect() }`, joins into a
 // plain guard).
-func (a *analysis) fieldsSet(st facts, arg ssa.Value, mask uint64, at token.Pos) {
-	a.fieldsNonNil(st, arg, mask, nilstate.State{Kind: nilstate.NonNil, Ev: nilstate.NewEvidence(nilstate.Step{Pos: at, What: setByCallMark})})
-}
-
-// nestedSet records that the paths under arg are non-nil after a call
-// that leaves them so (summary NestedAfter), as fieldsSet does one field
-// deep.
-func (a *analysis) nestedSet(st facts, arg ssa.Value, paths [summary.MaxNested]summary.FieldPath, at token.Pos) {
-	for _, fp := range paths {
+func (a *analysis) fieldsSet(st facts, arg ssa.Value, p summary.Param, at token.Pos) {
+	set := nilstate.State{Kind: nilstate.NonNil, Ev: nilstate.NewEvidence(nilstate.Step{Pos: at, What: setByCallMark})}
+	a.fieldsNonNil(st, arg, p.FieldsAfter, set)
+	for _, fp := range p.NestedAfter { // two or three fields deep
 		if fp.Len() < 2 {
 			continue
 		}
@@ -446,8 +441,7 @@ func (a *analysis) nestedSet(st facts, arg ssa.Value, paths [summary.MaxNested]s
 		for i := 1; i < fp.Len(); i++ {
 			k = a.newPath(k, fp.Field(i))
 		}
-		a.retire(st, func(q pathKey) bool { return q == k || under(q, k) })
-		st[k] = nilstate.State{Kind: nilstate.NonNil, Ev: nilstate.NewEvidence(nilstate.Step{Pos: at, What: setByCallMark})}
+		a.setPath(st, k, set)
 	}
 }
 
@@ -459,10 +453,15 @@ func (a *analysis) fieldsNonNil(st facts, arg ssa.Value, mask uint64, s nilstate
 		if mask&(1<<i) == 0 {
 			continue
 		}
-		p := pathKey{base, i}
-		a.retire(st, func(q pathKey) bool { return q == p || under(q, p) })
-		st[p] = s
+		a.setPath(st, pathKey{base, i}, s)
 	}
+}
+
+// setPath gives the memory at p the state s: what was read of p or below
+// it before is no longer current.
+func (a *analysis) setPath(st facts, p pathKey, s nilstate.State) {
+	a.retire(st, func(q pathKey) bool { return q == p || under(q, p) })
+	st[p] = s
 }
 
 // retireCopies ends the currency of the struct copies that hold the

@@ -264,20 +264,17 @@ func (a *analysis) nestedNonNilAtReturns(p *ssa.Parameter) [summary.MaxNested]su
 // fieldPathUnder returns the field path of k under base, if k is a path
 // at most three fields deep under it.
 func fieldPathUnder(k, base any) (summary.FieldPath, bool) {
-	var rev []int
-	for len(rev) <= 3 {
+	var rev []int // field indices, innermost first
+	for len(rev) < len(summary.FieldPath{}) {
 		pk, ok := k.(pathKey)
 		if !ok || pk.field < 0 || pk.field >= 1<<15 {
 			return summary.FieldPath{}, false
 		}
 		rev = append(rev, pk.field)
 		if pk.base == base {
-			if len(rev) > 3 {
-				return summary.FieldPath{}, false
-			}
 			var fp summary.FieldPath
-			for i := range rev {
-				fp[i] = uint16(rev[len(rev)-1-i] + 1)
+			for i, f := range rev {
+				fp[len(rev)-1-i] = uint16(f + 1)
 			}
 			return fp, true
 		}
