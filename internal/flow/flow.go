@@ -314,6 +314,8 @@ type analysis struct {
 
 	through map[ssa.Value]bool // values in loops that paths go through (keys.go)
 
+	pathSteps int // spent by feasibility searches (feasible.go)
+
 	calls  []CallCheck  // entry paths at calls (entry.go)
 	stores map[any]bool // may a call store a field (entry.go)
 

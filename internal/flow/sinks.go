@@ -157,6 +157,8 @@ func (a *analysis) sink(st facts, instr ssa.Instruction, v ssa.Value, f Finding)
 			a.derefSites[f.Pos] = f
 		}
 		switch {
+		case s.Kind == nilstate.MaybeNil && !a.feasible(instr, v):
+			// No path on which v is nil reaches here (feasible.go).
 		case s.Kind.MayBeNil():
 			f.State = s
 			f.Entry = a.entryPath(v, s, instr)
@@ -289,8 +291,34 @@ func (a *analysis) invalidate(st facts, call ssa.CallInstruction) {
 	if _, ok := c.Value.(*ssa.Builtin); ok {
 		return
 	}
+	reachable := a.mayWrite(call)
+	stale := func(p pathKey) bool {
+		s, ok := st[p]
+		return ok && s.Kind.MayBeNil() && reachable(p)
+	}
+	a.retire(st, stale)
+	for k, s := range st {
+		p, ok := k.(pathKey)
+		switch {
+		case !ok:
+		case s.Kind.MayBeNil() && reachable(p):
+			st[k] = nilstate.UnknownState
+		case marked(s, judgedDeref) && reachable(p):
+			// Still non-nil (a call rarely undoes what was checked), but
+			// a later check no longer contradicts a dereference of a field
+			// with evidence: the callee may be what resets it.
+			st[k] = nilstate.NonNilState
+		}
+	}
+}
+
+// mayWrite returns whether call may write the memory at a path: one
+// rooted at a value passed to it, at a global, at a captured variable
+// assigned more than once, or at a local variable that has escaped.
+func (a *analysis) mayWrite(call ssa.CallInstruction) func(pathKey) bool {
+	c := call.Common()
 	var roots map[any]bool
-	reachable := func(p pathKey) bool {
+	return func(p pathKey) bool {
 		switch r := root(p).(type) {
 		case *ssa.FreeVar:
 			return !a.frozen[r] // shared with code we do not see, unless assigned once
@@ -311,24 +339,6 @@ func (a *analysis) invalidate(st facts, call ssa.CallInstruction) {
 			}
 		}
 		return roots[root(p)]
-	}
-	stale := func(p pathKey) bool {
-		s, ok := st[p]
-		return ok && s.Kind.MayBeNil() && reachable(p)
-	}
-	a.retire(st, stale)
-	for k, s := range st {
-		p, ok := k.(pathKey)
-		switch {
-		case !ok:
-		case s.Kind.MayBeNil() && reachable(p):
-			st[k] = nilstate.UnknownState
-		case marked(s, judgedDeref) && reachable(p):
-			// Still non-nil (a call rarely undoes what was checked), but
-			// a later check no longer contradicts a dereference of a field
-			// with evidence: the callee may be what resets it.
-			st[k] = nilstate.NonNilState
-		}
 	}
 }
 

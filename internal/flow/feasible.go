@@ -1,0 +1,635 @@
+package flow
+
+import (
+	"go/constant"
+	"go/token"
+	"go/types"
+	"maps"
+	"slices"
+	"strings"
+
+	"golang.org/x/tools/go/ssa"
+)
+
+// Path feasibility. The data flow joins the states of the paths that meet
+// at a block, so what ties one branch to another is lost at the join: the
+// same condition tested twice, a flag set where a pointer was assigned,
+// `(a != nil) != (b != nil)` after `a == nil && b == nil` returned. Before
+// a may-nil dereference is reported, feasible walks the CFG backwards from
+// it and carries the branch conditions met on the way as constraints: the
+// value dereferenced is nil, and each edge's condition holds. The finding
+// stands only if some path from the function's entry satisfies them all,
+// or if the search runs out of budget.
+//
+// A constraint is about a subject: an SSA value by its key (keys.go, so
+// conversions and the two spellings of an element are one subject), or
+// the memory at an access path (memAt). A load's constraint becomes its
+// path's when the walk passes the load; a store to the path hands it to
+// the stored value; passing a value's definition drops what was said of
+// it (a loop's earlier iteration computed another value), and a φ's is
+// handed to its operand on the edge the walk takes. What the walk cannot
+// follow it drops, which only makes the path more feasible.
+
+// memAt is the subject "the memory at path p" at a point of the walk.
+type memAt struct{ p pathKey }
+
+// fact is what a path requires of a subject: for a value that can be nil,
+// is > 0 means nil and is < 0 non-nil; for a bool, true and false. An
+// integer subject may be constrained to [lo, hi], and any subject to equal
+// one constant or to differ from some (neq: sorted, NUL-separated).
+type fact struct {
+	is     int8
+	ranged bool
+	lo, hi int64
+	eq     string
+	neq    string
+}
+
+// rel requires bools x and y to be equal (same) or different.
+type rel struct {
+	x, y ssa.Value
+	same bool
+}
+
+// pstate is the conjunction of constraints on one path at one point.
+type pstate struct {
+	facts map[any]fact
+	rels  []rel
+}
+
+func (s *pstate) clone() *pstate {
+	return &pstate{facts: maps.Clone(s.facts), rels: slices.Clone(s.rels)}
+}
+
+func (s *pstate) equal(o *pstate) bool {
+	return maps.Equal(s.facts, o.facts) && slices.Equal(s.rels, o.rels)
+}
+
+// Budgets of the walk: steps (instructions and edges) per finding, and
+// per function, after which findings are reported unchecked; distinct
+// states kept per block.
+const (
+	maxPathSteps     = 4000
+	maxPathStepsFunc = 100_000
+	maxBlockStates   = 32
+)
+
+// walker is one feasibility search.
+type walker struct {
+	a     *analysis
+	steps int
+}
+
+// feasible reports whether v can be nil at instr on some path from the
+// function's entry that satisfies the conditions it passes.
+func (a *analysis) feasible(instr ssa.Instruction, v ssa.Value) bool {
+	b := instr.Block()
+	if b == nil || a.pathSteps >= maxPathStepsFunc {
+		return true
+	}
+	w := &walker{a: a}
+	defer func() { a.pathSteps += w.steps }()
+	st := &pstate{facts: make(map[any]fact)}
+	if !w.assume(st, v, fact{is: 1}) {
+		return false
+	}
+	at := slices.Index(b.Instrs, instr)
+	if at < 0 {
+		return true
+	}
+	type item struct {
+		b  *ssa.BasicBlock
+		at int // walk the instructions before this index
+		st *pstate
+	}
+	seen := make(map[int][]*pstate)
+	stack := []item{{b, at, st}}
+	for len(stack) > 0 {
+		it := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if !w.block(it.st, it.b, it.at) {
+			continue
+		}
+		if it.b.Index == 0 || it.b == a.fn.Recover {
+			return true // the entry: nothing contradicts the constraints
+		}
+		for i, p := range it.b.Preds {
+			if a.out[p.Index] == nil {
+				continue // p never leaves normally, or is not reached
+			}
+			if w.steps++; w.steps > maxPathSteps {
+				return true
+			}
+			st := it.st.clone()
+			if !w.edge(st, p, it.b, i) {
+				continue
+			}
+			known := seen[p.Index]
+			if slices.ContainsFunc(known, st.equal) {
+				continue // the same constraints were searched from here
+			}
+			if len(known) >= maxBlockStates {
+				return true
+			}
+			seen[p.Index] = append(known, st)
+			stack = append(stack, item{p, len(p.Instrs) - 1, st})
+		}
+	}
+	return false
+}
+
+// edge applies taking the edge from p into b (b's i-th predecessor): b's
+// φs are their operands on it, and p's branch went towards b.
+func (w *walker) edge(st *pstate, p, b *ssa.BasicBlock, i int) bool {
+	var phis []*ssa.Phi
+	for _, instr := range b.Instrs {
+		phi, ok := instr.(*ssa.Phi)
+		if !ok {
+			break
+		}
+		phis = append(phis, phi)
+	}
+	if len(phis) > 0 {
+		// The φs take their operands at once (a swap is two φs of each
+		// other): collect their facts before handing any on.
+		type pending struct {
+			v ssa.Value
+			f fact
+		}
+		var moved []pending
+		for _, phi := range phis {
+			if f, ok := st.facts[phi]; ok {
+				delete(st.facts, phi)
+				moved = append(moved, pending{phi.Edges[i], f})
+			}
+		}
+		for j := range st.rels {
+			for _, phi := range phis {
+				if st.rels[j].x == ssa.Value(phi) {
+					st.rels[j].x = phi.Edges[i]
+				}
+				if st.rels[j].y == ssa.Value(phi) {
+					st.rels[j].y = phi.Edges[i]
+				}
+			}
+		}
+		// Paths through a φ (its element, its field) are another value's.
+		w.drop(st, func(k any, _ fact) bool {
+			return slices.ContainsFunc(phis, func(phi *ssa.Phi) bool { return mentions(k, phi) })
+		})
+		for _, m := range moved {
+			if !w.assume(st, m.v, m.f) {
+				return false
+			}
+		}
+	}
+	if cond, ok := p.Instrs[len(p.Instrs)-1].(*ssa.If); ok && p.Succs[0] != p.Succs[1] {
+		is := int8(1)
+		if p.Succs[1] == b {
+			is = -1
+		}
+		if !w.assume(st, cond.Cond, fact{is: is}) {
+			return false
+		}
+	}
+	return w.propagate(st)
+}
+
+// block walks b's instructions before index at backwards, and reports
+// whether the constraints still hold.
+func (w *walker) block(st *pstate, b *ssa.BasicBlock, at int) bool {
+	a := w.a
+	for j := at - 1; j >= 0; j-- {
+		if len(st.facts) == 0 && len(st.rels) == 0 {
+			return true
+		}
+		w.steps++
+		switch instr := b.Instrs[j].(type) {
+		case *ssa.Phi:
+			continue // taken on the edge
+		case *ssa.Store:
+			p, ok := a.path(instr.Addr)
+			if !ok {
+				break
+			}
+			if f, ok := st.facts[memAt{p}]; ok {
+				delete(st.facts, memAt{p})
+				if !w.assume(st, instr.Val, f) {
+					return false
+				}
+			}
+			w.drop(st, func(k any, _ fact) bool {
+				m, ok := k.(memAt)
+				return ok && under(m.p, p)
+			})
+		case *ssa.MapUpdate:
+			lk := lookupKey{a.ident(instr.Map), a.operandKey(instr.Key)}
+			f, ok := st.facts[lk]
+			w.drop(st, func(k any, _ fact) bool {
+				l, ok := k.(lookupKey)
+				return ok && l.m == lk.m
+			})
+			if ok && !w.assume(st, instr.Value, f) {
+				return false
+			}
+		case *ssa.Call:
+			if _, ok := instr.Call.Value.(*ssa.Builtin); ok {
+				break
+			}
+			// As in invalidate: a call may set what it can reach, but is
+			// not taken to reset what was non-nil. So memory nil after the
+			// call was nil before it; anything else may be the call's.
+			reachable := a.mayWrite(instr)
+			w.drop(st, func(k any, f fact) bool {
+				m, ok := k.(memAt)
+				return ok && reachable(m.p) && !(f.is > 0 && nilable(w.typeOf(m.p)))
+			})
+		}
+		// Past an operation that panics on nil, its operand was not nil.
+		if x := derefOperand(b.Instrs[j]); x != nil && !w.assume(st, x, fact{is: -1}) {
+			return false
+		}
+		if v, ok := b.Instrs[j].(ssa.Value); ok {
+			if !w.defined(st, v) {
+				return false
+			}
+		}
+		if !w.propagate(st) {
+			return false
+		}
+	}
+	return true
+}
+
+// defined applies passing backwards over v's definition: a load's facts
+// become its path's, a variable starts zero, and anything else said of
+// v is about a value that does not exist yet.
+func (w *walker) defined(st *pstate, v ssa.Value) bool {
+	a := w.a
+	if p, ok := a.loads[v]; ok && a.key(v) == v {
+		if f, ok := st.facts[v]; ok {
+			delete(st.facts, v)
+			if !w.merge(st, memAt{p}, f) {
+				return false
+			}
+		}
+	}
+	if al, ok := v.(*ssa.Alloc); ok {
+		for k, f := range st.facts {
+			m, ok := k.(memAt)
+			if !ok || m.p.base != any(al) {
+				continue
+			}
+			if !zeroSatisfies(w.typeOf(m.p), f) {
+				return false
+			}
+		}
+	}
+	w.drop(st, func(k any, _ fact) bool { return mentions(k, v) })
+	st.rels = slices.DeleteFunc(st.rels, func(r rel) bool { return r.x == v || r.y == v })
+	return true
+}
+
+// derefOperand is the value instr dereferences, if it panics when that
+// value is nil.
+func derefOperand(instr ssa.Instruction) ssa.Value {
+	switch instr := instr.(type) {
+	case *ssa.FieldAddr:
+		return instr.X
+	case *ssa.UnOp:
+		if instr.Op == token.MUL {
+			return instr.X
+		}
+	case *ssa.Store:
+		return instr.Addr
+	case *ssa.MapUpdate:
+		return instr.Map
+	case *ssa.Call:
+		if instr.Call.IsInvoke() {
+			return instr.Call.Value
+		}
+		switch instr.Call.Value.(type) {
+		case *ssa.Function, *ssa.MakeClosure, *ssa.Builtin:
+		default:
+			return instr.Call.Value
+		}
+	}
+	return nil
+}
+
+// typeOf is the type of the memory at p, from a load of it.
+func (w *walker) typeOf(p pathKey) types.Type {
+	if v, ok := w.a.reps[p]; ok {
+		return v.Type()
+	}
+	return types.Typ[types.Invalid]
+}
+
+// zeroSatisfies reports whether the zero value of t meets f.
+func zeroSatisfies(t types.Type, f fact) bool {
+	switch {
+	case nilable(t):
+		return f.is >= 0
+	case isBool(t):
+		return f.is <= 0
+	case f.ranged:
+		return f.lo <= 0 && 0 <= f.hi
+	}
+	return true
+}
+
+// drop forgets the facts about subjects that match.
+func (w *walker) drop(st *pstate, match func(k any, f fact) bool) {
+	maps.DeleteFunc(st.facts, match)
+}
+
+// mentions reports whether subject k is about v or reads through it.
+func mentions(k any, v ssa.Value) bool {
+	switch k := k.(type) {
+	case ssa.Value:
+		return k == v
+	case memAt:
+		return mentions(k.p, v)
+	case pathKey:
+		return mentions(k.base, v)
+	case elemKey:
+		return mentions(k.base, v) || mentions(k.index, v)
+	case binKey:
+		return mentions(k.x, v) || mentions(k.y, v)
+	case cmpKey:
+		return mentions(k.x, v) || mentions(k.y, v)
+	case tupleKey:
+		return k.tuple == v
+	case lookupKey:
+		return mentions(k.m, v) || mentions(k.k, v)
+	}
+	return false
+}
+
+// assume constrains v by f, looking through what v is made of: a
+// constant, a negation, a comparison with nil or with a constant, a
+// comparison of two bools, a value that cannot be nil.
+func (w *walker) assume(st *pstate, v ssa.Value, f fact) bool {
+	switch v := v.(type) {
+	case *ssa.Const:
+		return holds(v, f)
+	case *ssa.ChangeType:
+		return w.assume(st, v.X, f)
+	case *ssa.ChangeInterface:
+		return w.assume(st, v.X, f)
+	case *ssa.Alloc, *ssa.MakeClosure, *ssa.MakeMap, *ssa.MakeChan, *ssa.MakeInterface,
+		*ssa.FieldAddr, *ssa.IndexAddr, *ssa.Function:
+		return f.is <= 0 // never nil
+	case *ssa.UnOp:
+		if v.Op == token.NOT && f.is != 0 {
+			return w.assume(st, v.X, fact{is: -f.is})
+		}
+	case *ssa.BinOp:
+		if f.is != 0 && (v.Op == token.EQL || v.Op == token.NEQ || isComparison(v.Op)) {
+			return w.compare(st, v, f.is > 0)
+		}
+	}
+	return w.merge(st, w.a.key(v), f)
+}
+
+// compare constrains comparison c to be true or false.
+func (w *walker) compare(st *pstate, c *ssa.BinOp, truth bool) bool {
+	op := c.Op
+	if !truth {
+		op = negated[op]
+	}
+	if x, ok := nilComparand(c); ok {
+		return w.assume(st, x, nilFact(op == token.EQL))
+	}
+	x, y := c.X, c.Y
+	if _, ok := x.(*ssa.Const); ok {
+		x, y = y, x
+		if m, ok := mirrored[op]; ok {
+			op = m
+		}
+	}
+	if k, ok := y.(*ssa.Const); ok && (op == token.EQL || op == token.NEQ || isComparison(op)) {
+		if b, ok := boolConst(k); ok && (op == token.EQL || op == token.NEQ) {
+			return w.assume(st, x, boolFact(b == (op == token.EQL)))
+		}
+		if f, ok := constFact(op, k); ok {
+			return w.assume(st, x, f)
+		}
+	}
+	if isBool(c.X.Type()) && (op == token.EQL || op == token.NEQ) {
+		st.rels = append(st.rels, rel{c.X, c.Y, op == token.EQL})
+		return true
+	}
+	// Another comparison: of registers by operator and operands (n > 0
+	// twice is one subject, and n <= 0 its negation), else by itself.
+	if register(x) && register(y) {
+		truth := true
+		if op == token.NEQ || op == token.LEQ || op == token.GEQ {
+			op, truth = negated[op], false
+		}
+		return w.merge(st, cmpKey{op, w.a.operandKey(x), w.a.operandKey(y)}, boolFact(truth))
+	}
+	return w.merge(st, w.a.key(c), boolFact(truth))
+}
+
+// cmpKey is the subject of a comparison of registers x op y, with op one
+// of == < >.
+type cmpKey struct {
+	op   token.Token
+	x, y any
+}
+
+func nilFact(isNil bool) fact {
+	if isNil {
+		return fact{is: 1}
+	}
+	return fact{is: -1}
+}
+
+func boolFact(b bool) fact { return nilFact(b) }
+
+// constFact is the fact `x op k` says of x.
+func constFact(op token.Token, k *ssa.Const) (fact, bool) {
+	if k.Value != nil && k.Value.Kind() == constant.Int {
+		if n, exact := constant.Int64Val(k.Value); exact {
+			if lo, hi, ok := interval(op, n); ok {
+				return fact{ranged: true, lo: lo, hi: hi}, true
+			}
+		}
+	}
+	switch op {
+	case token.EQL:
+		return fact{eq: constString(k)}, true
+	case token.NEQ:
+		return fact{neq: constString(k)}, true
+	}
+	return fact{}, false
+}
+
+// holds reports whether constant k meets f.
+func holds(k *ssa.Const, f fact) bool {
+	if f.is != 0 {
+		if b, ok := boolConst(k); ok {
+			return b == (f.is > 0)
+		}
+		if nilable(k.Type()) {
+			return k.IsNil() == (f.is > 0)
+		}
+	}
+	s := constString(k)
+	if f.eq != "" && f.eq != s {
+		return false
+	}
+	if f.neq != "" && slices.Contains(strings.Split(f.neq, "\x00"), s) {
+		return false
+	}
+	if f.ranged && k.Value != nil && k.Value.Kind() == constant.Int {
+		if n, exact := constant.Int64Val(k.Value); exact && (n < f.lo || n > f.hi) {
+			return false
+		}
+	}
+	return true
+}
+
+// merge adds f to what st requires of subject k.
+func (w *walker) merge(st *pstate, k any, f fact) bool {
+	old, ok := st.facts[k]
+	if !ok {
+		st.facts[k] = f
+		return true
+	}
+	m, ok := old.and(f)
+	if !ok {
+		return false
+	}
+	st.facts[k] = m
+	return true
+}
+
+// and is the conjunction of two facts, or false if they contradict.
+func (f fact) and(g fact) (fact, bool) {
+	if f.is != 0 && g.is != 0 && f.is != g.is {
+		return f, false
+	}
+	if g.is != 0 {
+		f.is = g.is
+	}
+	if g.ranged {
+		if f.ranged {
+			f.lo, f.hi = max(f.lo, g.lo), min(f.hi, g.hi)
+		} else {
+			f.ranged, f.lo, f.hi = true, g.lo, g.hi
+		}
+		if f.lo > f.hi {
+			return f, false
+		}
+	}
+	if g.eq != "" {
+		if f.eq != "" && f.eq != g.eq {
+			return f, false
+		}
+		f.eq = g.eq
+	}
+	if g.neq != "" {
+		set := slices.Compact(slices.Sorted(slices.Values(strings.Split(f.neq+"\x00"+g.neq, "\x00"))))
+		set = slices.DeleteFunc(set, func(s string) bool { return s == "" })
+		f.neq = strings.Join(set, "\x00")
+	}
+	if f.eq != "" && f.neq != "" && slices.Contains(strings.Split(f.neq, "\x00"), f.eq) {
+		return f, false
+	}
+	if f.ranged && f.lo == f.hi && f.neq != "" {
+		if slices.Contains(strings.Split(f.neq, "\x00"), constant.MakeInt64(f.lo).ExactString()) {
+			return f, false
+		}
+	}
+	return f, true
+}
+
+// propagate settles the relations one of whose sides is known.
+func (w *walker) propagate(st *pstate) bool {
+	for changed := true; changed; {
+		changed = false
+		for j := 0; j < len(st.rels); j++ {
+			r := st.rels[j]
+			x, y := w.eval(st, r.x), w.eval(st, r.y)
+			if x == 0 && y == 0 {
+				continue
+			}
+			st.rels = slices.Delete(st.rels, j, j+1)
+			changed = true
+			switch {
+			case x != 0 && y != 0:
+				if (x == y) != r.same {
+					return false
+				}
+			case x != 0:
+				if !w.assume(st, r.y, boolFact((x > 0) == r.same)) {
+					return false
+				}
+			default:
+				if !w.assume(st, r.x, boolFact((y > 0) == r.same)) {
+					return false
+				}
+			}
+			break
+		}
+	}
+	return true
+}
+
+// eval is what st says of bool v: 1 true, -1 false, 0 unknown.
+func (w *walker) eval(st *pstate, v ssa.Value) int8 {
+	switch v := v.(type) {
+	case *ssa.Const:
+		if b, ok := boolConst(v); ok {
+			if b {
+				return 1
+			}
+			return -1
+		}
+		return 0
+	case *ssa.UnOp:
+		if v.Op == token.NOT {
+			return -w.eval(st, v.X)
+		}
+	case *ssa.BinOp:
+		if x, ok := nilComparand(v); ok {
+			n := w.nilness(st, x)
+			if v.Op == token.NEQ {
+				n = -n
+			}
+			return n
+		}
+		if isBool(v.X.Type()) && (v.Op == token.EQL || v.Op == token.NEQ) {
+			x, y := w.eval(st, v.X), w.eval(st, v.Y)
+			if x == 0 || y == 0 {
+				return 0
+			}
+			if (x == y) == (v.Op == token.EQL) {
+				return 1
+			}
+			return -1
+		}
+	}
+	return st.facts[w.a.key(v)].is
+}
+
+// nilness is what st says of x: 1 nil, -1 non-nil, 0 unknown.
+func (w *walker) nilness(st *pstate, x ssa.Value) int8 {
+	switch x := x.(type) {
+	case *ssa.Const:
+		if x.IsNil() {
+			return 1
+		}
+		return -1
+	case *ssa.ChangeType:
+		return w.nilness(st, x.X)
+	case *ssa.ChangeInterface:
+		return w.nilness(st, x.X)
+	case *ssa.Alloc, *ssa.MakeClosure, *ssa.MakeMap, *ssa.MakeChan, *ssa.MakeInterface,
+		*ssa.FieldAddr, *ssa.IndexAddr, *ssa.Function:
+		return -1
+	}
+	return st.facts[w.a.key(x)].is
+}
