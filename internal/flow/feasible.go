@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/nilsentry/nilsentry/internal/summary"
 	"golang.org/x/tools/go/ssa"
 )
 
@@ -285,8 +286,71 @@ func (w *walker) defined(st *pstate, v ssa.Value) bool {
 			}
 		}
 	}
+	if !w.contract(st, v) {
+		return false
+	}
 	w.drop(st, func(k any, _ fact) bool { return mentions(k, v) })
 	st.rels = slices.DeleteFunc(st.rels, func(r rel) bool { return r.x == v || r.y == v })
+	return true
+}
+
+// contract checks what the definition of v ties together: a comma-ok's
+// value is zero when ok is false, and taken as non-nil when ok is true
+// (as the data flow takes it, guards.go); a call's results are nil only
+// as its callee's summary allows (nil only with an error, with a false
+// ok, with a nil argument, or never).
+func (w *walker) contract(st *pstate, v ssa.Value) bool {
+	result := func(i int) (k any, f fact, ok bool) {
+		if _, tuple := v.Type().(*types.Tuple); tuple {
+			k = tupleKey{v, i}
+		} else {
+			k = v
+		}
+		f, ok = st.facts[k]
+		return k, f, ok
+	}
+	switch v := v.(type) {
+	case *ssa.Lookup, *ssa.TypeAssert, *ssa.UnOp:
+		if !isCommaOk(v) {
+			return true
+		}
+		_, val, ok1 := result(0)
+		_, okf, ok2 := result(1)
+		if !ok1 || !ok2 || okf.is == 0 {
+			return true
+		}
+		if okf.is < 0 {
+			return zeroSatisfies(v.Type().(*types.Tuple).At(0).Type(), val)
+		}
+		_, recv := v.(*ssa.UnOp) // a nil can be sent on a channel
+		return recv || val.is <= 0
+	case *ssa.Call:
+		sum := w.a.calleeSummary(v.Common())
+		if sum == nil {
+			return true
+		}
+		n := len(sum.Results)
+		for i := range sum.Results {
+			_, f, ok := result(i)
+			if !ok || f.is <= 0 {
+				continue
+			}
+			r := resultAt(v, sum, i)
+			_, last, known := result(n - 1)
+			switch r.Kind {
+			case summary.ResultNonNil:
+				return false
+			case summary.ResultNilIfErr, summary.ResultNilIfNotOK:
+				if known && last.is > 0 { // a nil error, a true ok
+					return false
+				}
+			case summary.ResultNilIfParamNil:
+				if r.Param < len(v.Call.Args) && !w.assume(st, v.Call.Args[r.Param], fact{is: 1}) {
+					return false
+				}
+			}
+		}
+	}
 	return true
 }
 
