@@ -5,27 +5,19 @@ import (
 	"go/constant"
 	"go/token"
 	"math"
-	"slices"
 
-	"github.com/nilsentry/nilsentry/internal/nilstate"
 	"golang.org/x/tools/go/ssa"
 )
 
-// Repeated conditions. Code often assigns a variable under a condition
-// and uses it later under the same condition:
-//
-//	var gray *image.Gray
-//	switch d.cb { case cbG8: gray = image.NewGray(r) ... }
-//	...
-//	switch d.cb { case cbG8: gray.SetGray(x, y, c) ... }
-//
-// The φ of gray merges a non-nil value (the cbG8 edge) with nil (the
-// others). On a branch that repeats an earlier condition, the φ's edges
-// that the earlier branches exclude cannot have been taken: if the
-// remaining edges bring non-nil values, so is the φ. A condition is the
-// same when it tests the same value (an SSA register, a parameter) or the
-// same field path loaded again (d.cb, never stored in the function), with
-// the same constant.
+// Conditions of branches as facts about a tag: the value a branch tests,
+// against a constant or as a bool. Summaries use them to say under which
+// condition on a parameter a function returns nil (`if !alloc { return
+// nil }`, summarize.go), and calls whose constant arguments contradict
+// it get no nil from it (constArgsExclude). A condition is the same when
+// it tests the same value (an SSA register, a parameter) or the same
+// field path loaded again (d.cb, never stored in the function), with the
+// same constant. Correlations between branches inside a function are the
+// path feasibility check's (feasible.go).
 
 // condition says that tag == val (eq) or tag != val (!eq); for integer
 // tags compared with a constant, inRange says that lo <= tag <= hi
@@ -243,11 +235,11 @@ const (
 
 // conditionsAt lists the conditions that hold on every path through the
 // edge p -> s: the edge's own and those of the single-entry edges into
-// p's dominators. With repeatedOnly, only tags tested more than once.
-func (a *analysis) conditionsAt(p, s *ssa.BasicBlock, repeatedOnly bool) []condition {
+// p's dominators.
+func (a *analysis) conditionsAt(p, s *ssa.BasicBlock) []condition {
 	var conds []condition
 	for steps := 0; steps < maxCondWalk && len(conds) < maxConds; steps++ {
-		if c, ok := a.edgeCondition(p, s); ok && (!repeatedOnly || a.condCount()[c.tag] > 1) {
+		if c, ok := a.edgeCondition(p, s); ok {
 			conds = append(conds, c)
 		}
 		// Up to the nearest dominator of p entered by a single edge.
@@ -260,256 +252,6 @@ func (a *analysis) conditionsAt(p, s *ssa.BasicBlock, repeatedOnly bool) []condi
 		p = s.Preds[0]
 	}
 	return conds
-}
-
-// excludes reports whether the edge p -> s cannot be taken where conds
-// hold: every path through it passes a branch that contradicts one of
-// them. Blocks with several predecessors are excluded when all their
-// entries are (the cases of `case A, B:`); loops are not followed.
-func (a *analysis) excludes(p, s *ssa.BasicBlock, conds []condition) bool {
-	budget := maxCondWalk
-	var onPath []*ssa.BasicBlock // short: the walk is bounded
-	var edge func(p, s *ssa.BasicBlock) bool
-	edge = func(p, s *ssa.BasicBlock) bool {
-		if budget--; budget < 0 {
-			return false
-		}
-		if e, ok := a.edgeCondition(p, s); ok {
-			for _, c := range conds {
-				if e.contradicts(c) {
-					return true
-				}
-			}
-		}
-		if len(p.Preds) == 0 || slices.Contains(onPath, p) {
-			return false
-		}
-		onPath = append(onPath, p)
-		defer func() { onPath = onPath[:len(onPath)-1] }()
-		for _, q := range p.Preds {
-			if !edge(q, p) {
-				return false
-			}
-		}
-		return true
-	}
-	return edge(p, s)
-}
-
-// repeated narrows, on the edge p -> s, the maybe-nil φs in st to what
-// the edges the conditions holding here do not exclude bring: non-nil if
-// they bring only non-nil values, unknown if none may be nil. It works only on edges that test a tag tested elsewhere too.
-func (a *analysis) repeated(st facts, p, s *ssa.BasicBlock) {
-	c, ok := a.edgeCondition(p, s)
-	if !ok || a.inJoinCheck {
-		return
-	}
-	flag, isPhi := c.tag.(*ssa.Phi)
-	once := a.condCount()[c.tag] < 2
-	if once && !(isPhi && isBool(flag.Type())) {
-		return
-	}
-	var phis []*ssa.Phi
-	var values []any // maybe nil where a dominating join had them non-nil on some entries (joinedNonNil)
-	for k, ks := range st {
-		if !ks.Kind.MayBeNil() {
-			continue
-		}
-		if phi, ok := k.(*ssa.Phi); ok {
-			phis = append(phis, phi)
-		} else {
-			switch k.(type) {
-			case ssa.Value, tupleKey:
-				values = append(values, k)
-			}
-		}
-	}
-	if len(values) > maxJoinValues {
-		values = nil // too many to look for (all or none: the map's order is random)
-	}
-	if len(phis) == 0 && len(values) == 0 {
-		return
-	}
-	if once {
-		for _, k := range values {
-			if a.flagEntriesNonNil(k, flag, c) {
-				st[k] = nilstate.NonNilState
-				if v, ok := k.(ssa.Value); ok {
-					a.set(st, v, nilstate.NonNilState)
-				}
-			}
-		}
-		return
-	}
-	conds := a.conditionsAt(p, s, true)
-	for _, k := range values {
-		if a.joinedNonNil(k, p, conds) {
-			st[k] = nilstate.NonNilState
-			if v, ok := k.(ssa.Value); ok {
-				a.set(st, v, nilstate.NonNilState)
-			}
-		}
-	}
-	for _, phi := range phis {
-		if ok, nonNil := a.nonNilUnder(phi, conds, 0); ok {
-			if nonNil {
-				a.set(st, phi, nilstate.NonNilState)
-			} else {
-				a.set(st, phi, nilstate.UnknownState)
-			}
-		}
-	}
-}
-
-// maxJoins bounds the dominating joins joinedNonNil looks at, and
-// maxJoinValues the values it looks for at one edge.
-const (
-	maxJoins      = 4
-	maxJoinValues = 16
-)
-
-// joinedNonNil reports whether, at a join dominating the edge p -> s, the
-// SSA value k was maybe nil only on entries that conds exclude, and
-// non-nil on the others (`if !ok && t != A { return }`: req is non-nil on
-// the ok entry only; `case B:` excludes the `t == A` one). Values, unlike
-// paths, do not change after the join. The entries' states are those of
-// the predecessors' exits, refined for the edge: computed here, when a
-// repeated condition meets a maybe-nil value, not at every join.
-func (a *analysis) joinedNonNil(k any, p *ssa.BasicBlock, conds []condition) bool {
-	a.inJoinCheck = true
-	defer func() { a.inJoinCheck = false }()
-	joins, steps := 0, 0
-	for d := p; d != nil && steps < maxCondWalk && joins < maxJoins; d, steps = d.Idom(), steps+1 {
-		if len(d.Preds) < 2 {
-			continue
-		}
-		joins++
-		some := false // an entry that the conditions allow brings a non-nil k
-		ok := true
-		for _, pred := range d.Preds {
-			s, taken := a.entryState(k, pred, d)
-			switch {
-			case !taken:
-			case s.Kind == nilstate.NonNil:
-				some = true
-			case s.Kind.MayBeNil() && !a.excludes(pred, d, conds):
-				ok = false
-			}
-			if !ok {
-				break
-			}
-		}
-		if ok && some {
-			return true
-		}
-	}
-	return false
-}
-
-// flagEntriesNonNil reports whether the test c of a bool φ (a flag set
-// on some paths: `ws, ok := w.(io.WriteSeeker); if ok { if err != nil { ok
-// = false } }; if !ok { return }`) leaves the SSA value k non-nil: every
-// entry of the φ's block that can bring a flag satisfying c brings k
-// non-nil, and at least one does. An entry is ruled out when its flag is
-// a constant that contradicts c, or a value c would contradict on every
-// path into that entry (ok is false on the `if ok` false edge).
-func (a *analysis) flagEntriesNonNil(k any, flag *ssa.Phi, c condition) bool {
-	a.inJoinCheck = true
-	defer func() { a.inJoinCheck = false }()
-	d := flag.Block()
-	some := false
-	for i, pred := range d.Preds {
-		switch e := flag.Edges[i].(type) {
-		case *ssa.Const:
-			if constCondition(c.tag, e).contradicts(c) {
-				continue
-			}
-		default:
-			if tag := a.tagKey(e, 0); tag != nil {
-				ec := c
-				ec.tag = tag
-				if a.excludes(pred, d, []condition{ec}) {
-					continue
-				}
-			}
-		}
-		s, taken := a.entryState(k, pred, d)
-		switch {
-		case !taken:
-		case s.Kind == nilstate.NonNil:
-			some = true
-		default:
-			return false
-		}
-	}
-	return some
-}
-
-// entryState is k's state on the edge pred -> d: pred's exit refined for
-// the edge. taken is false if the edge cannot be taken: the fixed point
-// has not reached pred yet, or the refinement proves it infeasible.
-func (a *analysis) entryState(k any, pred, d *ssa.BasicBlock) (s nilstate.State, taken bool) {
-	out := a.out[pred.Index]
-	if out == nil {
-		return nilstate.State{}, false
-	}
-	edge := a.clone(out)
-	taken = a.refineEdge(edge, pred, d)
-	s, known := edge[k]
-	if !known {
-		s = a.absent(edge, k)
-	}
-	a.recycle(edge)
-	return s, taken
-}
-
-// maxPhiDepth bounds the φs nonNilUnder looks through.
-const maxPhiDepth = 3
-
-// nonNilUnder says what phi can be where conds hold: ok if no edge that
-// they do not exclude brings a value that may be nil, and nonNil if all
-// of those bring non-nil values (else the φ is unknown: no evidence).
-func (a *analysis) nonNilUnder(phi *ssa.Phi, conds []condition, depth int) (ok, nonNil bool) {
-	nonNil = true
-	for i, v := range phi.Edges {
-		pred := phi.Block().Preds[i]
-		if a.excludes(pred, phi.Block(), conds) {
-			continue
-		}
-		if q, isPhi := v.(*ssa.Phi); isPhi && q != phi && depth < maxPhiDepth {
-			if ok, nn := a.nonNilUnder(q, conds, depth+1); ok {
-				nonNil = nonNil && nn
-				continue
-			}
-		}
-		out := a.out[pred.Index]
-		if out == nil {
-			return false, false
-		}
-		switch k := a.get(out, v, constCtx{}).Kind; {
-		case k.MayBeNil():
-			return false, false
-		case k != nilstate.NonNil:
-			nonNil = false
-		}
-	}
-	return true, nonNil
-}
-
-// condCount counts the branches testing each tag, once per function.
-func (a *analysis) condCount() map[any]int {
-	if a.conds != nil {
-		return a.conds
-	}
-	a.conds = make(map[any]int)
-	for _, b := range a.fn.Blocks {
-		if len(b.Succs) == 2 {
-			if c, ok := a.edgeCondition(b, b.Succs[0]); ok {
-				a.conds[c.tag]++
-			}
-		}
-	}
-	return a.conds
 }
 
 // storedFields lists the field indexes the function stores to: a tag

@@ -40,6 +40,7 @@ type memAt struct{ p pathKey }
 // one constant or to differ from some (neq: sorted, NUL-separated).
 type fact struct {
 	is     int8
+	seen   bool // is > 0 because the path took the nil branch of a check
 	ranged bool
 	lo, hi int64
 	eq     string
@@ -62,8 +63,27 @@ func (s *pstate) clone() *pstate {
 	return &pstate{facts: maps.Clone(s.facts), rels: slices.Clone(s.rels)}
 }
 
-func (s *pstate) equal(o *pstate) bool {
-	return maps.Equal(s.facts, o.facts) && slices.Equal(s.rels, o.rels)
+// implies reports whether s requires all that o does: a path that meets
+// s meets o, so s needs no search where o had one.
+func (s *pstate) implies(o *pstate) bool {
+	if len(s.facts) < len(o.facts) || len(s.rels) < len(o.rels) {
+		return false
+	}
+	for k, f := range o.facts {
+		g, ok := s.facts[k]
+		if !ok {
+			return false
+		}
+		if m, ok := g.and(f); !ok || m != g {
+			return false
+		}
+	}
+	for _, r := range o.rels {
+		if !slices.Contains(s.rels, r) {
+			return false
+		}
+	}
+	return true
 }
 
 // Budgets of the walk: steps (instructions and edges) per finding, and
@@ -111,6 +131,15 @@ func (a *analysis) feasible(instr ssa.Instruction, v ssa.Value) bool {
 		if !w.block(it.st, it.b, it.at) {
 			continue
 		}
+		if it.b.Index == 0 && !w.witnessed(it.st, func(k any) bool {
+			switch k.(type) {
+			case *ssa.Parameter, *ssa.FreeVar:
+				return true
+			}
+			return false
+		}) {
+			continue
+		}
 		if it.b.Index == 0 || it.b == a.fn.Recover {
 			return true // the entry: nothing contradicts the constraints
 		}
@@ -126,13 +155,13 @@ func (a *analysis) feasible(instr ssa.Instruction, v ssa.Value) bool {
 				continue
 			}
 			known := seen[p.Index]
-			if slices.ContainsFunc(known, st.equal) {
-				continue // the same constraints were searched from here
+			if slices.ContainsFunc(known, st.implies) {
+				continue // searched from here with the same or fewer constraints
 			}
 			if len(known) >= maxBlockStates {
 				return true
 			}
-			seen[p.Index] = append(known, st)
+			seen[p.Index] = append(known, st.clone()) // the walk changes st
 			stack = append(stack, item{p, len(p.Instrs) - 1, st})
 		}
 	}
@@ -239,11 +268,20 @@ func (w *walker) block(st *pstate, b *ssa.BasicBlock, at int) bool {
 			}
 			// As in invalidate: a call may set what it can reach, but is
 			// not taken to reset what was non-nil. So memory nil after the
-			// call was nil before it; anything else may be the call's.
+			// call was nil before it. A tag (a bool, a number) in a field
+			// the function never stores is taken as unchanged, as a
+			// repeated test of it reads it (d.cb in image/png's decoder);
+			// anything else may be the call's.
 			reachable := a.mayWrite(instr)
 			w.drop(st, func(k any, f fact) bool {
 				m, ok := k.(memAt)
-				return ok && reachable(m.p) && !(f.is > 0 && nilable(w.typeOf(m.p)))
+				if !ok || !reachable(m.p) {
+					return false
+				}
+				if t := w.typeOf(m.p); nilable(t) {
+					return f.is <= 0
+				}
+				return m.p.field < 0 || a.storedFields()[m.p.field]
 			})
 		}
 		// Past an operation that panics on nil, its operand was not nil.
@@ -286,7 +324,7 @@ func (w *walker) defined(st *pstate, v ssa.Value) bool {
 			}
 		}
 	}
-	if !w.contract(st, v) {
+	if !w.contract(st, v) || !w.witnessed(st, func(k any) bool { return a.key(v) == k || isTupleOf(k, v) }) {
 		return false
 	}
 	w.drop(st, func(k any, _ fact) bool { return mentions(k, v) })
@@ -344,6 +382,15 @@ func (w *walker) contract(st *pstate, v ssa.Value) bool {
 				if known && last.is > 0 { // a nil error, a true ok
 					return false
 				}
+			case summary.ResultMaybeNil:
+				// Nil only under a condition on a parameter (`if !extended {
+				// return nil }`): the argument meets it.
+				if pc, ok := onlyCond(r.Only); ok && pc.Param < len(v.Call.Args) {
+					arg := v.Call.Args[pc.Param]
+					if f, ok := paramFact(pc, arg.Type()); ok && !w.assume(st, arg, f) {
+						return false
+					}
+				}
 			case summary.ResultNilIfParamNil:
 				if r.Param < len(v.Call.Args) && !w.assume(st, v.Call.Args[r.Param], fact{is: 1}) {
 					return false
@@ -352,6 +399,32 @@ func (w *walker) contract(st *pstate, v ssa.Value) bool {
 		}
 	}
 	return true
+}
+
+// onlyCond is the one condition under which every nil return happens.
+func onlyCond(only []summary.ParamCond) (summary.ParamCond, bool) {
+	if len(only) == 0 || slices.ContainsFunc(only[1:], func(pc summary.ParamCond) bool { return pc != only[0] }) {
+		return summary.ParamCond{}, false
+	}
+	return only[0], true
+}
+
+// paramFact is the fact a parameter condition says of an argument of
+// type t.
+func paramFact(pc summary.ParamCond, t types.Type) (fact, bool) {
+	switch {
+	case pc.Len:
+		return fact{}, false
+	case pc.InRange:
+		return fact{ranged: true, lo: pc.Lo, hi: pc.Hi}, true
+	case isBool(t) && (pc.Val == "true" || pc.Val == "false"):
+		return boolFact((pc.Val == "true") == pc.Eq), true
+	case nilable(t) && pc.Val == "nil":
+		return nilFact(pc.Eq), true
+	case pc.Eq:
+		return fact{eq: pc.Val}, true
+	}
+	return fact{neq: pc.Val}, true
 }
 
 // derefOperand is the value instr dereferences, if it panics when that
@@ -379,6 +452,27 @@ func derefOperand(instr ssa.Instruction) ssa.Value {
 		}
 	}
 	return nil
+}
+
+// witnessed reports whether the values nil on this path among those
+// that match (defined here, or parameters at the entry) may be nil by
+// their own definition (a nil source: a callee that returns nil, a map
+// miss, a field with evidence), or were tested nil on the path. A value
+// nil for no reason is not the path of a finding: unknown is not nil.
+func (w *walker) witnessed(st *pstate, match func(k any) bool) bool {
+	for k, f := range st.facts {
+		if f.is > 0 && !f.seen && match(k) && !w.a.intrinsicOfKey(k).Kind.MayBeNil() {
+			if v, ok := w.a.reps[k]; ok && nilable(v.Type()) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func isTupleOf(k any, v ssa.Value) bool {
+	t, ok := k.(tupleKey)
+	return ok && t.tuple == v
 }
 
 // typeOf is the type of the memory at p, from a load of it.
@@ -463,7 +557,9 @@ func (w *walker) compare(st *pstate, c *ssa.BinOp, truth bool) bool {
 		op = negated[op]
 	}
 	if x, ok := nilComparand(c); ok {
-		return w.assume(st, x, nilFact(op == token.EQL))
+		f := nilFact(op == token.EQL)
+		f.seen = f.is > 0
+		return w.assume(st, x, f)
 	}
 	x, y := c.X, c.Y
 	if _, ok := x.(*ssa.Const); ok {
@@ -578,6 +674,7 @@ func (f fact) and(g fact) (fact, bool) {
 	if g.is != 0 {
 		f.is = g.is
 	}
+	f.seen = f.seen || g.seen
 	if g.ranged {
 		if f.ranged {
 			f.lo, f.hi = max(f.lo, g.lo), min(f.hi, g.hi)

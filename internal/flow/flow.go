@@ -319,13 +319,11 @@ type analysis struct {
 	calls  []CallCheck  // entry paths at calls (entry.go)
 	stores map[any]bool // may a call store a field (entry.go)
 
-	// Repeated conditions (conditions.go), computed on first use.
-	conds       map[any]int
-	inJoinCheck bool               // joinedNonNil is refining entries: no nested repeated()
-	bases       []map[pathKey]bool // per block, paths of live loads (live.go)
-	blockConds  []blockCond
-	stored      map[int]bool
-	loops       []bool // by block index
+	// Conditions (conditions.go), computed on first use.
+	bases      []map[pathKey]bool // per block, paths of live loads (live.go)
+	blockConds []blockCond
+	stored     map[int]bool
+	loops      []bool // by block index
 }
 
 func newAnalysis(fn *ssa.Function, env Env) *analysis {

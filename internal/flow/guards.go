@@ -1,11 +1,9 @@
 package flow
 
 import (
-	"cmp"
 	"go/constant"
 	"go/token"
 	"go/types"
-	"maps"
 	"slices"
 	"strings"
 
@@ -30,9 +28,6 @@ func (a *analysis) refineEdge(st facts, p, s *ssa.BasicBlock) bool {
 	}
 	a.at, a.atIndex = ifInstr, len(p.Instrs)-1 // for holders (heldSince); reset below
 	feasible := a.refine(st, ifInstr.Cond, s == p.Succs[0])
-	if feasible {
-		a.repeated(st, p, s)
-	}
 	a.at = nil
 	return feasible
 }
@@ -105,16 +100,6 @@ func (a *analysis) refine(st facts, cond ssa.Value, branch bool) bool {
 				}
 			}
 		}
-	case *ssa.Phi:
-		// `ok := p != nil && q != nil` merges into a φ of bools; each
-		// operand's edge already refined its own block. What a true φ
-		// says about the pointers merged beside it, see correlated.
-		if branch {
-			a.correlated(st, c)
-			for _, v := range a.trueImplies(c, maxFlagDepth) {
-				a.set(st, v, nilstate.NonNilState)
-			}
-		}
 	}
 	return true
 }
@@ -141,7 +126,6 @@ func (a *analysis) assume(st facts, x ssa.Value, isNil bool, pos token.Pos) bool
 			if e := a.phiErrorSource(phi); e != nil {
 				a.markCompanions(st, e, summary.ResultNilIfErr)
 			}
-			a.pairedPhis(st, phi)
 		}
 		return true
 	}
@@ -364,115 +348,6 @@ func (a *analysis) zeroWhenNil(call *ssa.Call) ssa.Value {
 	return nil
 }
 
-// correlated: a pointer and a bool merged at the same block, where every
-// edge that brings a true bool brings a non-nil pointer, are non-nil
-// together: `ws, ok = w.(io.WriteSeeker)` on one path, `ok = false` (and
-// ws nil) on the other, then `if ok { ws.Seek(...) }`.
-func (a *analysis) correlated(st facts, ok *ssa.Phi) {
-	for _, instr := range ok.Block().Instrs {
-		q, isPhi := instr.(*ssa.Phi)
-		if !isPhi {
-			break
-		}
-		if q == ok || !nilable(q.Type()) || len(q.Edges) != len(ok.Edges) {
-			continue
-		}
-		nonNil := true
-		for i, b := range ok.Edges {
-			if isFalse(b) || sameCommaOk(q.Edges[i], b) {
-				continue
-			}
-			if a.intrinsic(q.Edges[i], constCtx{}).Kind != nilstate.NonNil {
-				nonNil = false
-				break
-			}
-		}
-		if nonNil {
-			a.set(st, q, nilstate.NonNilState)
-		}
-	}
-}
-
-// maxFlagDepth bounds how many φ-nodes of bools trueImplies follows.
-const maxFlagDepth = 4
-
-// trueImplies returns the registers defined outside loops (SSA values
-// other than loads of memory, which no store changes and no iteration
-// redefines) known non-nil wherever the bool v is
-// true: `p != nil`, and for a φ of bools (a flag set by `p != nil &&
-// cond`, or assigned on several paths and tested later) what holds on
-// every edge whose operand is not false, from the state where that edge
-// leaves its block, the branch it takes, and the operand itself. The
-// result is sorted by position, for a deterministic order.
-func (a *analysis) trueImplies(v ssa.Value, depth int) []ssa.Value {
-	set, _ := a.trueImpliesOK(v, depth)
-	vals := slices.Collect(maps.Keys(set))
-	slices.SortFunc(vals, func(x, y ssa.Value) int { return cmp.Compare(x.Pos(), y.Pos()) })
-	return vals
-}
-
-// trueImpliesOK is trueImplies as a set; ok is false when v cannot be
-// true (a false constant, or a φ all of whose operands cannot).
-func (a *analysis) trueImpliesOK(v ssa.Value, depth int) (set map[ssa.Value]bool, ok bool) {
-	if b, isConst := boolConst(v); isConst {
-		return nil, b
-	}
-	switch v := v.(type) {
-	case *ssa.BinOp:
-		if x, isCmp := nilComparand(v); isCmp && v.Op == token.NEQ && a.fixed(x) {
-			return map[ssa.Value]bool{x: true}, true
-		}
-	case *ssa.Phi:
-		if depth == 0 || !isBool(v.Type()) {
-			return nil, true
-		}
-		var common map[ssa.Value]bool
-		for k, op := range v.Edges {
-			here, possible := a.trueImpliesOK(op, depth-1)
-			if !possible {
-				continue
-			}
-			if here == nil {
-				here = make(map[ssa.Value]bool)
-			}
-			a.edgeNonNil(here, v.Block().Preds[k], v.Block())
-			if common == nil {
-				common = here
-			} else {
-				maps.DeleteFunc(common, func(x ssa.Value, _ bool) bool { return !here[x] })
-			}
-			if len(common) == 0 {
-				return nil, true
-			}
-		}
-		return common, common != nil
-	}
-	return nil, true
-}
-
-// edgeNonNil adds to set the registers non-nil where the edge p -> s
-// leaves p, that are not non-nil by definition: non-nil at p's end, or by
-// the branch p takes to s (`if x != nil`).
-func (a *analysis) edgeNonNil(set map[ssa.Value]bool, p, s *ssa.BasicBlock) {
-	for k, st := range a.out[p.Index] {
-		if v, ok := k.(ssa.Value); ok && st.Kind == nilstate.NonNil && nilable(v.Type()) && a.fixed(v) &&
-			a.intrinsic(v, constCtx{}).Kind != nilstate.NonNil {
-			set[v] = true
-		}
-	}
-	if br, ok := p.Instrs[len(p.Instrs)-1].(*ssa.If); ok && p.Succs[0] != p.Succs[1] {
-		if c, ok := br.Cond.(*ssa.BinOp); ok {
-			if x, isCmp := nilComparand(c); isCmp && a.fixed(x) && (c.Op == token.NEQ) == (s == p.Succs[0]) {
-				set[x] = true
-			}
-		}
-	}
-}
-
-// fixed reports whether v holds one value for the whole call: a register
-// (not a load of memory) defined outside loops.
-func (a *analysis) fixed(v ssa.Value) bool { return register(v) && !a.inLoop(v) }
-
 // mirrored swaps a comparison's operands; negated is its negation.
 var (
 	mirrored = map[token.Token]token.Token{token.LSS: token.GTR, token.GTR: token.LSS, token.LEQ: token.GEQ, token.GEQ: token.LEQ}
@@ -558,41 +433,6 @@ func (a *analysis) phiErrorSource(phi *ssa.Phi) *ssa.Extract {
 		}
 	}
 	return src
-}
-
-// pairedPhis: errs, a φ of errors, is nil here. A φ of the same block
-// whose operand on each edge is non-nil when that edge's error is nil (a
-// result nil only with the error of the call that edge's error comes
-// from, or a value non-nil where the edge leaves its block) is non-nil
-// too: the join merged each result with its own error (`if cached { r,
-// err = &R{}, nil } else { r, err = load() }; if err != nil { return }`).
-func (a *analysis) pairedPhis(st facts, errs *ssa.Phi) {
-	for _, instr := range errs.Block().Instrs {
-		v, ok := instr.(*ssa.Phi)
-		if !ok {
-			return // φ-nodes come first in a block
-		}
-		if v != errs && nilable(v.Type()) && a.pairedWith(v, errs) {
-			a.set(st, v, nilstate.NonNilState)
-		}
-	}
-}
-
-// pairedWith reports whether, on every edge into their block, v's operand
-// is non-nil once errs's operand is nil (see pairedPhis).
-func (a *analysis) pairedWith(v, errs *ssa.Phi) bool {
-	for k, op := range v.Edges {
-		if e := a.errorSource(errs.Edges[k]); e != nil {
-			if slices.ContainsFunc(a.companions(e, summary.ResultNilIfErr), func(c *ssa.Extract) bool { return a.key(c) == a.key(op) }) {
-				continue
-			}
-		}
-		out := a.out[v.Block().Preds[k].Index]
-		if out == nil || a.stateOf(out, op, constCtx{}).Kind != nilstate.NonNil {
-			return false // not reached yet (a back edge in the first round), or maybe nil
-		}
-	}
-	return true
 }
 
 // precedes reports whether instruction x dominates instruction y.

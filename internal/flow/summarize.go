@@ -573,7 +573,7 @@ func (a *analysis) paramCondAt(b *ssa.BasicBlock) (summary.ParamCond, bool) {
 			return summary.ParamCond{}, false
 		}
 	}
-	for _, c := range a.conditionsAt(b.Preds[0], b, false) {
+	for _, c := range a.conditionsAt(b.Preds[0], b) {
 		p, ok := c.tag.(*ssa.Parameter)
 		isLen := false
 		if call, isCall := c.tag.(*ssa.Call); isCall && isBuiltin(call.Common().Value, "len") {

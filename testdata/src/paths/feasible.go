@@ -144,3 +144,82 @@ func sameComparison(i, j int) int {
 	}
 	return 0
 }
+
+// A flag computed once guards values swapped in a loop (math/big's
+// lehmerGCD: Ua and Ub exist when extended).
+func swapped(x, y *Item, n int) int {
+	var ua, ub *Item
+	extended := x != nil || y != nil
+	if extended {
+		ua, ub = &Item{N: 1}, &Item{}
+	}
+	if n < 0 {
+		ua, ub = ub, ua
+	}
+	s := 0
+	for i := 0; i < n; i++ {
+		if i%2 == 0 {
+			if extended {
+				s += ua.N
+			}
+		} else {
+			ua, ub = ub, ua
+		}
+	}
+	return s
+}
+
+// A result nil only under a condition on a parameter (`if !extended {
+// return nil }`) is not nil where the argument meets the opposite
+// condition, constant or not (math/big's euclidUpdate).
+func update(extended bool) *Item {
+	if !extended {
+		return nil
+	}
+	return &Item{N: 1}
+}
+
+func useUpdate(extended bool) int {
+	u := update(extended)
+	if extended {
+		return u.N
+	}
+	return 0
+}
+
+// Still reported: used where the condition holds.
+func useUpdateWrongly(extended bool) int {
+	u := update(extended)
+	if !extended {
+		return u.N // want `nil dereference: u may be nil here \(update returns nil at feasible.go:\d+\)`
+	}
+	return 0
+}
+
+// Unknown is not nil: where the path excludes the nil constant, x holds
+// a parameter nothing says may be nil.
+func unknownOnPath(flag bool, p *Item) int {
+	var x *Item
+	if flag {
+		x = p
+	}
+	if flag {
+		return x.N
+	}
+	return 0
+}
+
+// Still reported: the parameter was tested nil on the way.
+func checkedOnPath(flag bool, p *Item) int {
+	if p == nil {
+		println("no item")
+	}
+	var x *Item
+	if flag {
+		x = p
+	}
+	if flag {
+		return x.N // want `nil dereference: x may be nil here`
+	}
+	return 0
+}
