@@ -52,8 +52,8 @@ func (a *analysis) summarize() *summary.Summary {
 		var firstErrNil *returnSite // the first nil returned with an error that may be non-nil
 		for _, r := range a.returns {
 			s := r.states[i]
-			if s.Kind == nilstate.NonNil {
-				continue
+			if s.Kind == nilstate.NonNil || s.Kind == nilstate.MaybeNil && !a.feasible(r.block.Instrs[len(r.block.Instrs)-1], r.ops[i]) {
+				continue // non-nil on every path that reaches the return
 			}
 			allNonNil = false
 			if j, viaCall := a.passThrough(r.ops[i], 0); j >= 0 && viaCall && (through == -2 || through == j) {

@@ -223,3 +223,34 @@ func checkedOnPath(flag bool, p *Item) int {
 	}
 	return 0
 }
+
+// A return whose nil no path brings is not a nil return: pick's result
+// is never nil, and its callers are not told otherwise.
+func pick(flag bool) *Item {
+	var it *Item
+	if flag {
+		it = &Item{}
+	}
+	if flag {
+		return it
+	}
+	return &Item{N: 2}
+}
+
+func usePick(flag bool) int { return pick(flag).N }
+
+// Still reported: the nil return is feasible.
+func pickWrongly(flag bool) *Item {
+	var it *Item
+	if flag {
+		it = &Item{}
+	}
+	if !flag {
+		return it
+	}
+	return &Item{N: 2}
+}
+
+func usePickWrongly(flag bool) int {
+	return pickWrongly(flag).N // want `nil dereference: pickWrongly\(flag\) may be nil here \(declared without a value at feasible.go:\d+; returned by pickWrongly at feasible.go:\d+\)`
+}
