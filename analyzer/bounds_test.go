@@ -28,6 +28,7 @@ func TestBounds(t *testing.T) {
 		"closures": manyClosures(2000),
 		"chain":    callChain(400),
 		"overflow": overBudget(11000),
+		"paths":    manyPaths(400),
 	}
 	dir := t.TempDir()
 	var pkgs []string
@@ -109,6 +110,20 @@ func callChain(n int) string {
 	}
 	fmt.Fprintf(&b, "func f%d() *T { return nil }\n", n)
 	b.WriteString("func use() int { return f0().N } // want `nil dereference: f0\\(\\) may be nil here`\n")
+	return b.String()
+}
+
+// manyPaths: a pointer set under one condition and used under the same
+// one, with n independent branches in between: 2^n paths for the
+// feasibility walk, which runs out of budget, so the finding stands.
+func manyPaths(n int) string {
+	var b strings.Builder
+	b.WriteString(header("paths"))
+	b.WriteString("func f(c bool, xs []int) int {\n\tvar p *T\n\ts := 0\n\tif c {\n\t\tp = &T{}\n\t}\n")
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, "\tif xs[%d] > %d {\n\t\ts++\n\t}\n", i, i)
+	}
+	b.WriteString("\tif c {\n\t\treturn p.N + s // want `nil dereference: p may be nil here`\n\t}\n\treturn s\n}\n")
 	return b.String()
 }
 

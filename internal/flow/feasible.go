@@ -131,6 +131,9 @@ func (a *analysis) feasible(instr ssa.Instruction, v ssa.Value) bool {
 		if !w.block(it.st, it.b, it.at) {
 			continue
 		}
+		if len(it.st.facts) == 0 && len(it.st.rels) == 0 {
+			return true // nothing left to contradict: the block is reached
+		}
 		if it.b.Index == 0 && !w.witnessed(it.st, func(k any) bool {
 			switch k.(type) {
 			case *ssa.Parameter, *ssa.FreeVar:
@@ -193,14 +196,18 @@ func (w *walker) edge(st *pstate, p, b *ssa.BasicBlock, i int) bool {
 				moved = append(moved, pending{phi.Edges[i], f})
 			}
 		}
-		for j := range st.rels {
-			for _, phi := range phis {
-				if st.rels[j].x == ssa.Value(phi) {
-					st.rels[j].x = phi.Edges[i]
-				}
-				if st.rels[j].y == ssa.Value(phi) {
-					st.rels[j].y = phi.Edges[i]
-				}
+		operand := make(map[ssa.Value]ssa.Value, len(phis)*min(len(st.rels), 1))
+		for _, phi := range phis {
+			if len(st.rels) > 0 {
+				operand[phi] = phi.Edges[i]
+			}
+		}
+		for j, r := range st.rels {
+			if v, ok := operand[r.x]; ok {
+				st.rels[j].x = v
+			}
+			if v, ok := operand[r.y]; ok {
+				st.rels[j].y = v
 			}
 		}
 		// Paths through a φ (its element, its field) are another value's.

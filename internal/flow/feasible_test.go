@@ -1,0 +1,50 @@
+package flow
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+func TestFactAnd(t *testing.T) {
+	and := func(f, g fact) (fact, bool) { return f.and(g) }
+
+	_, ok := and(fact{is: 1}, fact{is: -1})
+	assert.False(t, ok, "nil and non-nil")
+
+	m, ok := and(fact{is: 1}, fact{is: 1, seen: true})
+	assert.True(t, ok)
+	assert.True(t, m.seen, "a nil tested on the path stays tested")
+
+	m, ok = and(fact{ranged: true, lo: 6, hi: 1 << 40}, fact{ranged: true, lo: 8, hi: 1 << 40})
+	assert.True(t, ok)
+	assert.Equal(t, int64(8), m.lo, "n > 5 and n > 7 is n > 7")
+
+	_, ok = and(fact{ranged: true, lo: -1 << 40, hi: 5}, fact{ranged: true, lo: 8, hi: 1 << 40})
+	assert.False(t, ok, "n <= 5 and n > 7")
+
+	_, ok = and(fact{ranged: true, lo: 0, hi: 0}, fact{neq: "0"})
+	assert.False(t, ok, "n == 0 and n != 0")
+
+	_, ok = and(fact{eq: `"a"`}, fact{eq: `"b"`})
+	assert.False(t, ok, "equal to two constants")
+
+	m, ok = and(fact{neq: `"b"`}, fact{neq: `"a"`})
+	assert.True(t, ok)
+	assert.Equal(t, "\"a\"\x00\"b\"", m.neq, "different from both, sorted")
+
+	_, ok = and(m, fact{eq: `"a"`})
+	assert.False(t, ok, "equal to a constant it differs from")
+}
+
+func TestStateImplies(t *testing.T) {
+	weak := &pstate{facts: map[any]fact{"x": {is: 1}}}
+	strong := &pstate{facts: map[any]fact{"x": {is: 1}, "y": {is: -1}}}
+	assert.True(t, strong.implies(weak), "more constraints imply fewer")
+	assert.False(t, weak.implies(strong))
+
+	narrower := &pstate{facts: map[any]fact{"n": {ranged: true, lo: 8, hi: 9}}}
+	wider := &pstate{facts: map[any]fact{"n": {ranged: true, lo: 6, hi: 9}}}
+	assert.True(t, narrower.implies(wider), "a narrower range implies a wider one")
+	assert.False(t, wider.implies(narrower))
+}
