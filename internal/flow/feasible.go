@@ -131,9 +131,6 @@ func (a *analysis) feasible(instr ssa.Instruction, v ssa.Value) bool {
 		if !w.block(it.st, it.b, it.at) {
 			continue
 		}
-		if len(it.st.facts) == 0 && len(it.st.rels) == 0 {
-			return true // nothing left to contradict: the block is reached
-		}
 		if it.b.Index == 0 && !w.witnessed(it.st, func(k any) bool {
 			switch k.(type) {
 			case *ssa.Parameter, *ssa.FreeVar:
@@ -141,6 +138,9 @@ func (a *analysis) feasible(instr ssa.Instruction, v ssa.Value) bool {
 			}
 			return false
 		}) {
+			continue
+		}
+		if it.b.Index == 0 && !w.closureEntry(it.st) {
 			continue
 		}
 		if it.b.Index == 0 || it.b == a.fn.Recover {
@@ -232,14 +232,72 @@ func (w *walker) edge(st *pstate, p, b *ssa.BasicBlock, i int) bool {
 	return w.propagate(st)
 }
 
+// closureEntry continues a walk that reached a function literal's entry
+// into its enclosing function: what the literal requires of a variable it
+// captures is required of the value stored in it (a variable assigned
+// once, before the literal's only MakeClosure, see closures.go), and the
+// contracts tying those values are checked (`s, ok := x.(S)` captured,
+// `if !ok { return }` in the literal, then `s.M()`).
+func (w *walker) closureEntry(st *pstate) bool {
+	fn := w.a.fn
+	if fn.Parent() == nil || len(fn.FreeVars) == 0 {
+		return true
+	}
+	mc := onlyMakeClosure(fn)
+	if mc == nil {
+		return true
+	}
+	var defs []ssa.Value
+	for i, fv := range fn.FreeVars {
+		f, ok := st.facts[memAt{pathKey{fv, -1}}]
+		if !ok || i >= len(mc.Bindings) {
+			continue
+		}
+		al, ok := mc.Bindings[i].(*ssa.Alloc)
+		if !ok {
+			continue
+		}
+		store := assignedOnceBefore(al, mc)
+		if store == nil {
+			continue
+		}
+		if !w.assume(st, store.Val, f) {
+			return false
+		}
+		if e, ok := store.Val.(*ssa.Extract); ok && !slices.Contains(defs, e.Tuple) {
+			defs = append(defs, e.Tuple)
+		}
+	}
+	for _, d := range defs {
+		if !w.contract(st, d) {
+			return false
+		}
+	}
+	return true
+}
+
+// onlyMakeClosure returns the one MakeClosure of the literal fn, if its
+// enclosing function makes it once.
+func onlyMakeClosure(fn *ssa.Function) *ssa.MakeClosure {
+	var only *ssa.MakeClosure
+	for _, b := range fn.Parent().Blocks {
+		for _, instr := range b.Instrs {
+			if mc, ok := instr.(*ssa.MakeClosure); ok && mc.Fn == ssa.Value(fn) {
+				if only != nil {
+					return nil
+				}
+				only = mc
+			}
+		}
+	}
+	return only
+}
+
 // block walks b's instructions before index at backwards, and reports
 // whether the constraints still hold.
 func (w *walker) block(st *pstate, b *ssa.BasicBlock, at int) bool {
 	a := w.a
 	for j := at - 1; j >= 0; j-- {
-		if len(st.facts) == 0 && len(st.rels) == 0 {
-			return true
-		}
 		w.steps++
 		switch instr := b.Instrs[j].(type) {
 		case *ssa.Phi:

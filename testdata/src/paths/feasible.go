@@ -254,3 +254,31 @@ func pickWrongly(flag bool) *Item {
 func usePickWrongly(flag bool) int {
 	return pickWrongly(flag).N // want `nil dereference: pickWrongly\(flag\) may be nil here \(declared without a value at feasible.go:\d+; returned by pickWrongly at feasible.go:\d+\)`
 }
+
+// A literal that captures both results of a comma-ok: the literal's own
+// test of ok guards the value (hashicorp/raft's runFSM).
+type storer interface{ Store() int }
+
+func capturedOK(x any) func() int {
+	s, ok := x.(storer)
+	return func() int {
+		if !ok {
+			return 0
+		}
+		return s.Store()
+	}
+}
+
+// Still reported: the literal tests another flag.
+func capturedOther(x any, other bool) func() int {
+	s, ok := x.(storer)
+	if !ok {
+		println("not a storer")
+	}
+	return func() int {
+		if !other {
+			return 0
+		}
+		return s.Store() // want `nil interface method call: s may be nil here \(type assertion may fail at feasible.go:\d+; captured by the function literal at feasible.go:\d+\)`
+	}
+}
