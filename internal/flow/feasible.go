@@ -4,7 +4,6 @@ import (
 	"go/constant"
 	"go/token"
 	"go/types"
-	"maps"
 	"slices"
 	"strings"
 
@@ -55,12 +54,45 @@ type rel struct {
 
 // pstate is the conjunction of constraints on one path at one point.
 type pstate struct {
-	facts map[any]fact
+	facts factSet
 	rels  []rel
 }
 
+// factSet maps subjects to facts. A path constrains few subjects, and
+// the walk copies its state at every branch: a slice is cheaper to copy
+// than a map, and its order is deterministic.
+type factSet []subjectFact
+
+type subjectFact struct {
+	k any
+	f fact
+}
+
+func (s factSet) get(k any) (fact, bool) {
+	for _, e := range s {
+		if e.k == k {
+			return e.f, true
+		}
+	}
+	return fact{}, false
+}
+
+func (s *factSet) set(k any, f fact) {
+	for i := range *s {
+		if (*s)[i].k == k {
+			(*s)[i].f = f
+			return
+		}
+	}
+	*s = append(*s, subjectFact{k, f})
+}
+
+func (s *factSet) del(k any) {
+	*s = slices.DeleteFunc(*s, func(e subjectFact) bool { return e.k == k })
+}
+
 func (s *pstate) clone() *pstate {
-	return &pstate{facts: maps.Clone(s.facts), rels: slices.Clone(s.rels)}
+	return &pstate{facts: slices.Clone(s.facts), rels: slices.Clone(s.rels)}
 }
 
 // implies reports whether s requires all that o does: a path that meets
@@ -69,8 +101,9 @@ func (s *pstate) implies(o *pstate) bool {
 	if len(s.facts) < len(o.facts) || len(s.rels) < len(o.rels) {
 		return false
 	}
-	for k, f := range o.facts {
-		g, ok := s.facts[k]
+	for _, e := range o.facts {
+		k, f := e.k, e.f
+		g, ok := s.facts.get(k)
 		if !ok {
 			return false
 		}
@@ -110,7 +143,7 @@ func (a *analysis) feasible(instr ssa.Instruction, v ssa.Value) bool {
 	}
 	w := &walker{a: a}
 	defer func() { a.pathSteps += w.steps }()
-	st := &pstate{facts: make(map[any]fact)}
+	st := &pstate{}
 	if !w.assume(st, v, fact{is: 1}) {
 		return false
 	}
@@ -191,8 +224,8 @@ func (w *walker) edge(st *pstate, p, b *ssa.BasicBlock, i int) bool {
 		}
 		var moved []pending
 		for _, phi := range phis {
-			if f, ok := st.facts[phi]; ok {
-				delete(st.facts, phi)
+			if f, ok := st.facts.get(phi); ok {
+				st.facts.del(phi)
 				moved = append(moved, pending{phi.Edges[i], f})
 			}
 		}
@@ -249,7 +282,7 @@ func (w *walker) closureEntry(st *pstate) bool {
 	}
 	var defs []ssa.Value
 	for i, fv := range fn.FreeVars {
-		f, ok := st.facts[memAt{pathKey{fv, -1}}]
+		f, ok := st.facts.get(memAt{pathKey{fv, -1}})
 		if !ok || i >= len(mc.Bindings) {
 			continue
 		}
@@ -307,8 +340,8 @@ func (w *walker) block(st *pstate, b *ssa.BasicBlock, at int) bool {
 			if !ok {
 				break
 			}
-			if f, ok := st.facts[memAt{p}]; ok {
-				delete(st.facts, memAt{p})
+			if f, ok := st.facts.get(memAt{p}); ok {
+				st.facts.del(memAt{p})
 				if !w.assume(st, instr.Val, f) {
 					return false
 				}
@@ -319,7 +352,7 @@ func (w *walker) block(st *pstate, b *ssa.BasicBlock, at int) bool {
 			})
 		case *ssa.MapUpdate:
 			lk := lookupKey{a.ident(instr.Map), a.operandKey(instr.Key)}
-			f, ok := st.facts[lk]
+			f, ok := st.facts.get(lk)
 			w.drop(st, func(k any, _ fact) bool {
 				l, ok := k.(lookupKey)
 				return ok && l.m == lk.m
@@ -371,15 +404,16 @@ func (w *walker) block(st *pstate, b *ssa.BasicBlock, at int) bool {
 func (w *walker) defined(st *pstate, v ssa.Value) bool {
 	a := w.a
 	if p, ok := a.loads[v]; ok && a.key(v) == v {
-		if f, ok := st.facts[v]; ok {
-			delete(st.facts, v)
+		if f, ok := st.facts.get(v); ok {
+			st.facts.del(v)
 			if !w.merge(st, memAt{p}, f) {
 				return false
 			}
 		}
 	}
 	if al, ok := v.(*ssa.Alloc); ok {
-		for k, f := range st.facts {
+		for _, e := range st.facts {
+			k, f := e.k, e.f
 			m, ok := k.(memAt)
 			if !ok || m.p.base != any(al) {
 				continue
@@ -409,7 +443,7 @@ func (w *walker) contract(st *pstate, v ssa.Value) bool {
 		} else {
 			k = v
 		}
-		f, ok = st.facts[k]
+		f, ok = st.facts.get(k)
 		return k, f, ok
 	}
 	switch v := v.(type) {
@@ -525,7 +559,8 @@ func derefOperand(instr ssa.Instruction) ssa.Value {
 // miss, a field with evidence), or were tested nil on the path. A value
 // nil for no reason is not the path of a finding: unknown is not nil.
 func (w *walker) witnessed(st *pstate, match func(k any) bool) bool {
-	for k, f := range st.facts {
+	for _, e := range st.facts {
+		k, f := e.k, e.f
 		if f.is > 0 && !f.seen && match(k) && !w.a.intrinsicOfKey(k).Kind.MayBeNil() {
 			if v, ok := w.a.reps[k]; ok && nilable(v.Type()) {
 				return false
@@ -563,7 +598,7 @@ func zeroSatisfies(t types.Type, f fact) bool {
 
 // drop forgets the facts about subjects that match.
 func (w *walker) drop(st *pstate, match func(k any, f fact) bool) {
-	maps.DeleteFunc(st.facts, match)
+	st.facts = slices.DeleteFunc(st.facts, func(e subjectFact) bool { return match(e.k, e.f) })
 }
 
 // mentions reports whether subject k is about v or reads through it.
@@ -718,16 +753,16 @@ func holds(k *ssa.Const, f fact) bool {
 
 // merge adds f to what st requires of subject k.
 func (w *walker) merge(st *pstate, k any, f fact) bool {
-	old, ok := st.facts[k]
+	old, ok := st.facts.get(k)
 	if !ok {
-		st.facts[k] = f
+		st.facts.set(k, f)
 		return true
 	}
 	m, ok := old.and(f)
 	if !ok {
 		return false
 	}
-	st.facts[k] = m
+	st.facts.set(k, m)
 	return true
 }
 
@@ -838,7 +873,8 @@ func (w *walker) eval(st *pstate, v ssa.Value) int8 {
 			return -1
 		}
 	}
-	return st.facts[w.a.key(v)].is
+	f, _ := st.facts.get(w.a.key(v))
+	return f.is
 }
 
 // nilness is what st says of x: 1 nil, -1 non-nil, 0 unknown.
@@ -857,5 +893,6 @@ func (w *walker) nilness(st *pstate, x ssa.Value) int8 {
 		*ssa.FieldAddr, *ssa.IndexAddr, *ssa.Function:
 		return -1
 	}
-	return st.facts[w.a.key(x)].is
+	f, _ := st.facts.get(w.a.key(x))
+	return f.is
 }

@@ -38,13 +38,13 @@ func TestFactAnd(t *testing.T) {
 }
 
 func TestStateImplies(t *testing.T) {
-	weak := &pstate{facts: map[any]fact{"x": {is: 1}}}
-	strong := &pstate{facts: map[any]fact{"x": {is: 1}, "y": {is: -1}}}
+	weak := &pstate{facts: factSet{{"x", fact{is: 1}}}}
+	strong := &pstate{facts: factSet{{"y", fact{is: -1}}, {"x", fact{is: 1}}}}
 	assert.True(t, strong.implies(weak), "more constraints imply fewer")
 	assert.False(t, weak.implies(strong))
 
-	narrower := &pstate{facts: map[any]fact{"n": {ranged: true, lo: 8, hi: 9}}}
-	wider := &pstate{facts: map[any]fact{"n": {ranged: true, lo: 6, hi: 9}}}
+	narrower := &pstate{facts: factSet{{"n", fact{ranged: true, lo: 8, hi: 9}}}}
+	wider := &pstate{facts: factSet{{"n", fact{ranged: true, lo: 6, hi: 9}}}}
 	assert.True(t, narrower.implies(wider), "a narrower range implies a wider one")
 	assert.False(t, wider.implies(narrower))
 }
