@@ -309,21 +309,15 @@ func (w *walker) closureEntry(st *pstate) bool {
 	return true
 }
 
-// onlyMakeClosure returns the one MakeClosure of the literal fn, if its
-// enclosing function makes it once.
+// onlyMakeClosure returns the literal fn's MakeClosure if it has one
+// and nothing else refers to it (as captureGuards requires).
 func onlyMakeClosure(fn *ssa.Function) *ssa.MakeClosure {
-	var only *ssa.MakeClosure
-	for _, b := range fn.Parent().Blocks {
-		for _, instr := range b.Instrs {
-			if mc, ok := instr.(*ssa.MakeClosure); ok && mc.Fn == ssa.Value(fn) {
-				if only != nil {
-					return nil
-				}
-				only = mc
-			}
-		}
+	refs := fn.Referrers()
+	if refs == nil || len(*refs) != 1 {
+		return nil
 	}
-	return only
+	mc, _ := (*refs)[0].(*ssa.MakeClosure)
+	return mc
 }
 
 // block walks b's instructions before index at backwards, and reports
