@@ -229,19 +229,16 @@ func (w *walker) edge(st *pstate, p, b *ssa.BasicBlock, i int) bool {
 				moved = append(moved, pending{phi.Edges[i], f})
 			}
 		}
-		operand := make(map[ssa.Value]ssa.Value, len(phis)*min(len(st.rels), 1))
-		for _, phi := range phis {
-			if len(st.rels) > 0 {
-				operand[phi] = phi.Edges[i]
+		// Relations too, at once: a side that is one of b's φs becomes
+		// its operand (a slice search: a block has few φs).
+		operand := func(v ssa.Value) ssa.Value {
+			if phi, ok := v.(*ssa.Phi); ok && phi.Block() == b {
+				return phi.Edges[i]
 			}
+			return v
 		}
 		for j, r := range st.rels {
-			if v, ok := operand[r.x]; ok {
-				st.rels[j].x = v
-			}
-			if v, ok := operand[r.y]; ok {
-				st.rels[j].y = v
-			}
+			st.rels[j].x, st.rels[j].y = operand(r.x), operand(r.y)
 		}
 		// Paths through a φ (its element, its field) are another value's.
 		w.drop(st, func(k any, _ fact) bool {
@@ -396,8 +393,12 @@ func (w *walker) block(st *pstate, b *ssa.BasicBlock, at int) bool {
 // become its path's, a variable starts zero, and anything else said of
 // v is about a value that does not exist yet.
 func (w *walker) defined(st *pstate, v ssa.Value) bool {
+	if len(st.facts) == 0 && len(st.rels) == 0 {
+		return true // nothing said of anything, so nothing of v
+	}
 	a := w.a
-	if p, ok := a.loads[v]; ok && a.key(v) == v {
+	k := a.key(v)
+	if p, ok := a.loads[v]; ok && k == v {
 		if f, ok := st.facts.get(v); ok {
 			st.facts.del(v)
 			if !w.merge(st, memAt{p}, f) {
@@ -417,7 +418,7 @@ func (w *walker) defined(st *pstate, v ssa.Value) bool {
 			}
 		}
 	}
-	if !w.contract(st, v) || !w.witnessed(st, func(k any) bool { return a.key(v) == k || isTupleOf(k, v) }) {
+	if !w.contract(st, v) || !w.witnessed(st, func(s any) bool { return s == k || isTupleOf(s, v) }) {
 		return false
 	}
 	w.drop(st, func(k any, _ fact) bool { return mentions(k, v) })
