@@ -26,8 +26,10 @@
 #   HOLDOUT_SET      holdout (default: grpc pgx go-redis pebble), tune
 #                    (badger minio-go), read (caddy nats-server ebpf containerd:
 #                    held out until 2026-12-07, read since), fresh2 (sarama
-#                    raft echo clickhouse: a second held-out set, never
-#                    read), or an explicit list of names / module@version.
+#                    raft echo clickhouse: a second held-out set, read
+#                    since cd1d723), fresh3 (fasthttp consul-api kafka-go
+#                    gocql: a third held-out set, never read), or an explicit
+#                    list of names / module@version.
 #                    Held-out findings are for checking a finished change: count
 #                    them, do not read them to design a rule.
 #   HOLDOUT_SAMPLE   sample size (default 30)
@@ -45,6 +47,7 @@ holdout) SET=$HELD_OUT_SET ;;
 tune) SET=$TUNE_SET ;;
 read) SET=$READ_SET ;;
 fresh2) SET=$FRESH2_SET ;;
+fresh3) SET=$FRESH3_SET ;;
 *) SET=$HOLDOUT_SET ;;
 esac
 N=${HOLDOUT_SAMPLE:-30}
