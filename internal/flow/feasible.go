@@ -36,14 +36,17 @@ type memAt struct{ p pathKey }
 // fact is what a path requires of a subject: for a value that can be nil,
 // is > 0 means nil and is < 0 non-nil; for a bool, true and false. An
 // integer subject may be constrained to [lo, hi], and any subject to equal
-// one constant or to differ from some (neq: sorted, NUL-separated).
+// one constant or to differ from some (neq: sorted, NUL-separated). An
+// interface's dynamic type may be required to pass the type assertions to
+// tin and to fail those to tout (typeKey strings, sorted, NUL-separated).
 type fact struct {
-	is     int8
-	seen   bool // is > 0 because the path took the nil branch of a check
-	ranged bool
-	lo, hi int64
-	eq     string
-	neq    string
+	is        int8
+	seen      bool // is > 0 because the path took the nil branch of a check
+	ranged    bool
+	lo, hi    int64
+	eq        string
+	neq       string
+	tin, tout string
 }
 
 // rel requires bools x and y to be equal (same) or different.
@@ -132,36 +135,57 @@ const (
 type walker struct {
 	a     *analysis
 	steps int
+	// forks are the other states a disjunction (a callee's NilWhen)
+	// allows at the definition being passed; split lists them once that
+	// definition is passed, for the search to continue from.
+	forks  []*pstate
+	split  []walkItem
+	noFork bool // take a disjunction of several as no constraint
+}
+
+// walkItem is a state to walk from: the instructions of b before at.
+type walkItem struct {
+	b  *ssa.BasicBlock
+	at int
+	st *pstate
 }
 
 // feasible reports whether v can be nil at instr on some path from the
 // function's entry that satisfies the conditions it passes.
 func (a *analysis) feasible(instr ssa.Instruction, v ssa.Value) bool {
+	found, exhausted := a.search(instr, v, func(*pstate) bool { return true })
+	return found || exhausted
+}
+
+// search walks back from instr with v nil and calls atEntry with each
+// state that reaches the function's entry (a recover block counts, with
+// its constraints dropped) until it returns true. It reports whether some
+// state reached the entry, and whether the budget ran out first (which
+// callers take as feasible).
+func (a *analysis) search(instr ssa.Instruction, v ssa.Value, atEntry func(*pstate) bool) (found, exhausted bool) {
 	b := instr.Block()
 	if b == nil || a.pathSteps >= maxPathStepsFunc {
-		return true
+		return false, true
 	}
 	w := &walker{a: a}
 	defer func() { a.pathSteps += w.steps }()
 	st := &pstate{}
 	if !w.assume(st, v, fact{is: 1}) {
-		return false
+		return false, false
 	}
 	at := slices.Index(b.Instrs, instr)
 	if at < 0 {
-		return true
-	}
-	type item struct {
-		b  *ssa.BasicBlock
-		at int // walk the instructions before this index
-		st *pstate
+		return false, true
 	}
 	seen := make(map[int][]*pstate)
-	stack := []item{{b, at, st}}
+	stack := []walkItem{{b, at, st}}
 	for len(stack) > 0 {
 		it := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
-		if !w.block(it.st, it.b, it.at) {
+		ok := w.block(it.st, it.b, it.at)
+		stack = append(stack, w.split...)
+		w.split = w.split[:0]
+		if !ok {
 			continue
 		}
 		if it.b.Index == 0 && !w.witnessed(it.st, func(k any) bool {
@@ -176,15 +200,26 @@ func (a *analysis) feasible(instr ssa.Instruction, v ssa.Value) bool {
 		if it.b.Index == 0 && !w.closureEntry(it.st) {
 			continue
 		}
-		if it.b.Index == 0 || it.b == a.fn.Recover {
-			return true // the entry: nothing contradicts the constraints
+		if it.b == a.fn.Recover {
+			found = true
+			if atEntry(&pstate{}) {
+				return true, false
+			}
+			continue
+		}
+		if it.b.Index == 0 {
+			found = true // nothing contradicts the constraints
+			if atEntry(it.st) {
+				return true, false
+			}
+			continue
 		}
 		for i, p := range it.b.Preds {
 			if a.out[p.Index] == nil {
 				continue // p never leaves normally, or is not reached
 			}
 			if w.steps++; w.steps > maxPathSteps {
-				return true
+				return found, true
 			}
 			st := it.st.clone()
 			if !w.edge(st, p, it.b, i) {
@@ -195,13 +230,13 @@ func (a *analysis) feasible(instr ssa.Instruction, v ssa.Value) bool {
 				continue // searched from here with the same or fewer constraints
 			}
 			if len(known) >= maxBlockStates {
-				return true
+				return found, true
 			}
 			seen[p.Index] = append(known, st.clone()) // the walk changes st
-			stack = append(stack, item{p, len(p.Instrs) - 1, st})
+			stack = append(stack, walkItem{p, len(p.Instrs) - 1, st})
 		}
 	}
-	return false
+	return found, false
 }
 
 // edge applies taking the edge from p into b (b's i-th predecessor): b's
@@ -298,6 +333,8 @@ func (w *walker) closureEntry(st *pstate) bool {
 			defs = append(defs, e.Tuple)
 		}
 	}
+	w.noFork = true
+	defer func() { w.noFork = false }()
 	for _, d := range defs {
 		if !w.contract(st, d) {
 			return false
@@ -378,7 +415,14 @@ func (w *walker) block(st *pstate, b *ssa.BasicBlock, at int) bool {
 			return false
 		}
 		if v, ok := b.Instrs[j].(ssa.Value); ok {
-			if !w.defined(st, v) {
+			ok := w.defined(st, v)
+			for _, f := range w.forks {
+				if w.propagate(f) {
+					w.split = append(w.split, walkItem{b, j, f})
+				}
+			}
+			w.forks = w.forks[:0]
+			if !ok {
 				return false
 			}
 		}
@@ -418,12 +462,17 @@ func (w *walker) defined(st *pstate, v ssa.Value) bool {
 			}
 		}
 	}
-	if !w.contract(st, v) || !w.witnessed(st, func(s any) bool { return s == k || isTupleOf(s, v) }) {
-		return false
+	ok := w.contract(st, v)
+	finish := func(st *pstate) bool {
+		if !w.witnessed(st, func(s any) bool { return s == k || isTupleOf(s, v) }) {
+			return false
+		}
+		w.drop(st, func(k any, _ fact) bool { return mentions(k, v) })
+		st.rels = slices.DeleteFunc(st.rels, func(r rel) bool { return r.x == v || r.y == v })
+		return true
 	}
-	w.drop(st, func(k any, _ fact) bool { return mentions(k, v) })
-	st.rels = slices.DeleteFunc(st.rels, func(r rel) bool { return r.x == v || r.y == v })
-	return true
+	w.forks = slices.DeleteFunc(w.forks, func(f *pstate) bool { return !finish(f) })
+	return ok && finish(st)
 }
 
 // contract checks what the definition of v ties together: a comma-ok's
@@ -448,7 +497,21 @@ func (w *walker) contract(st *pstate, v ssa.Value) bool {
 		}
 		_, val, ok1 := result(0)
 		_, okf, ok2 := result(1)
-		if !ok1 || !ok2 || okf.is == 0 {
+		if !ok2 || okf.is == 0 {
+			return true
+		}
+		if ta, ok := v.(*ssa.TypeAssert); ok && okf.is != 0 {
+			// The assertion says of its operand's dynamic type what ok
+			// does: `if _, ok := v.(Valuer); !ok { return nil }`.
+			f := fact{tout: typeKey(ta.AssertedType)}
+			if okf.is > 0 {
+				f = fact{tin: f.tout}
+			}
+			if !w.assume(st, ta.X, f) {
+				return false
+			}
+		}
+		if !ok1 {
 			return true
 		}
 		if okf.is < 0 {
@@ -462,6 +525,7 @@ func (w *walker) contract(st *pstate, v ssa.Value) bool {
 			return true
 		}
 		n := len(sum.Results)
+		var nilWhen []summary.Cond // the first nil result's, checked last (it may fork the walk)
 		for i := range sum.Results {
 			_, f, ok := result(i)
 			if !ok || f.is <= 0 {
@@ -476,9 +540,15 @@ func (w *walker) contract(st *pstate, v ssa.Value) bool {
 				if known && last.is > 0 { // a nil error, a true ok
 					return false
 				}
+				if len(r.NilWhen) > 0 && nilWhen == nil {
+					nilWhen = r.NilWhen
+				}
 			case summary.ResultMaybeNil:
-				// Nil only under a condition on a parameter (`if !extended {
-				// return nil }`): the argument meets it.
+				// Nil only under conditions on the parameters (nilwhen.go):
+				// the arguments meet one of them.
+				if len(r.NilWhen) > 0 && nilWhen == nil {
+					nilWhen = r.NilWhen
+				}
 				if pc, ok := onlyCond(r.Only); ok && pc.Param < len(v.Call.Args) {
 					arg := v.Call.Args[pc.Param]
 					if f, ok := paramFact(pc, arg.Type()); ok && !w.assume(st, arg, f) {
@@ -490,6 +560,9 @@ func (w *walker) contract(st *pstate, v ssa.Value) bool {
 					return false
 				}
 			}
+		}
+		if nilWhen != nil {
+			return w.someCond(st, v, nilWhen)
 		}
 	}
 	return true
@@ -630,9 +703,11 @@ func (w *walker) assume(st *pstate, v ssa.Value, f fact) bool {
 		return w.assume(st, v.X, f)
 	case *ssa.ChangeInterface:
 		return w.assume(st, v.X, f)
-	case *ssa.Alloc, *ssa.MakeClosure, *ssa.MakeMap, *ssa.MakeChan, *ssa.MakeInterface,
+	case *ssa.Alloc, *ssa.MakeClosure, *ssa.MakeMap, *ssa.MakeChan,
 		*ssa.FieldAddr, *ssa.IndexAddr, *ssa.Function:
 		return f.is <= 0 // never nil
+	case *ssa.MakeInterface:
+		return f.is <= 0 && w.a.typeHolds(v.X.Type(), f)
 	case *ssa.UnOp:
 		if v.Op == token.NOT && f.is != 0 {
 			return w.assume(st, v.X, fact{is: -f.is})
@@ -787,9 +862,18 @@ func (f fact) and(g fact) (fact, bool) {
 		f.eq = g.eq
 	}
 	if g.neq != "" {
-		set := slices.Compact(slices.Sorted(slices.Values(strings.Split(f.neq+"\x00"+g.neq, "\x00"))))
-		set = slices.DeleteFunc(set, func(s string) bool { return s == "" })
-		f.neq = strings.Join(set, "\x00")
+		f.neq = union(f.neq, g.neq)
+	}
+	if g.tin != "" || g.tout != "" {
+		f.tin, f.tout = union(f.tin, g.tin), union(f.tout, g.tout)
+		for _, t := range strings.Split(f.tin, "\x00") {
+			if t != "" && slices.Contains(strings.Split(f.tout, "\x00"), t) {
+				return f, false
+			}
+		}
+	}
+	if f.tin != "" && f.is > 0 {
+		return f, false // a nil interface passes no type assertion
 	}
 	if f.eq != "" && f.neq != "" && slices.Contains(strings.Split(f.neq, "\x00"), f.eq) {
 		return f, false
@@ -800,6 +884,19 @@ func (f fact) and(g fact) (fact, bool) {
 		}
 	}
 	return f, true
+}
+
+// union is the union of two sorted NUL-separated sets.
+func union(x, y string) string {
+	if y == "" || x == y {
+		return x
+	}
+	if x == "" {
+		return y
+	}
+	set := slices.Compact(slices.Sorted(slices.Values(strings.Split(x+"\x00"+y, "\x00"))))
+	set = slices.DeleteFunc(set, func(s string) bool { return s == "" })
+	return strings.Join(set, "\x00")
 }
 
 // propagate settles the relations one of whose sides is known.

@@ -315,6 +315,7 @@ type analysis struct {
 	through map[ssa.Value]bool // values in loops that paths go through (keys.go)
 
 	pathSteps int // spent by feasibility searches (feasible.go)
+	condSteps int // spent by the searches for NilWhen conditions (nilwhen.go)
 
 	calls  []CallCheck  // entry paths at calls (entry.go)
 	stores map[any]bool // may a call store a field (entry.go)

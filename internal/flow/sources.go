@@ -335,7 +335,7 @@ func (a *analysis) extractIntrinsic(e *ssa.Extract) nilstate.State {
 func resultAt(call *ssa.Call, sum *summary.Summary, i int) summary.Result {
 	r := sum.Results[i]
 	if r.Kind == summary.ResultMaybeNil && r.ErrEv != nil && constArgsExclude(call, r.ErrOnly) {
-		return summary.Result{Kind: summary.ResultNilIfErr, Ev: r.ErrEv}
+		return summary.Result{Kind: summary.ResultNilIfErr, Ev: r.ErrEv, NilWhen: r.NilWhen}
 	}
 	return r
 }

@@ -50,6 +50,7 @@ func (a *analysis) summarize() *summary.Summary {
 		var nilErrOnly []summary.ParamCond // the same for the returns of nil with a nil error
 		nilErrBroken := false
 		var firstErrNil *returnSite // the first nil returned with an error that may be non-nil
+		var nilRets []returnSite    // the returns that are evidence of a nil result
 		for _, r := range a.returns {
 			s := r.states[i]
 			if s.Kind == nilstate.NonNil || s.Kind == nilstate.MaybeNil && !a.feasible(r.block.Instrs[len(r.block.Instrs)-1], r.ops[i]) {
@@ -72,6 +73,7 @@ func (a *analysis) summarize() *summary.Summary {
 				firstNil = r
 				ev = a.returnedNil(r, s, i, name, "")
 			}
+			nilRets = append(nilRets, r)
 			// The error contract breaks only where the error is surely nil
 			// (`return nil, nil`): an error from a call may be nil in
 			// theory, but the author returns it as the failure.
@@ -119,10 +121,12 @@ func (a *analysis) summarize() *summary.Summary {
 			sum.Results[i] = summary.Result{Kind: summary.ResultNilIfParamNil, Param: paramContract}
 		case ev != nil && errContract:
 			sum.Results[i] = summary.Result{Kind: summary.ResultNilIfErr,
-				Ev: nilstate.NewEvidence(a.step(firstNil.pos, name+" returns nil with an error"))}
+				Ev:      nilstate.NewEvidence(a.step(firstNil.pos, name+" returns nil with an error")),
+				NilWhen: a.nilWhenAll(nilRets, i)}
 		case ev != nil && okContract:
 			sum.Results[i] = summary.Result{Kind: summary.ResultNilIfNotOK,
-				Ev: nilstate.NewEvidence(a.step(firstNil.pos, name+" returns nil with false"))}
+				Ev:      nilstate.NewEvidence(a.step(firstNil.pos, name+" returns nil with false")),
+				NilWhen: a.nilWhenAll(nilRets, i)}
 		case ev != nil && a.zeroCompanion(zeroWith) >= 0:
 			j := a.zeroCompanion(zeroWith)
 			with := "a zero result"
@@ -147,7 +151,8 @@ func (a *analysis) summarize() *summary.Summary {
 				// The nil a caller that checks the error still gets.
 				ev = nilErrEv
 			}
-			sum.Results[i] = summary.Result{Kind: summary.ResultMaybeNil, Ev: ev, Only: only, ErrOnly: errOnly, ErrEv: errEv}
+			sum.Results[i] = summary.Result{Kind: summary.ResultMaybeNil, Ev: ev, Only: only, ErrOnly: errOnly, ErrEv: errEv,
+				NilWhen: a.nilWhenAll(nilRets, i)}
 		case through >= 0:
 			// Every possibly-nil return hands back a parameter, through
 			// nil-preserving calls (reflect.TypeOf via toType).

@@ -48,6 +48,13 @@ type Result struct {
 	// (`newPolicy(opts, true)`, nil, nil only when !always).
 	ErrOnly []ParamCond
 	ErrEv   *nilstate.Evidence
+	// NilWhen (MaybeNil, NilIfErr, NilIfNotOK): the result is nil only
+	// when one of these
+	// conditions on the parameters holds at the call (flow's path walk
+	// from each nil return back to the entry finds them: `if _, ok :=
+	// v.(Valuer); !ok { return nil }`, `switch format`, `if res == nil`).
+	// Empty: a nil return that no condition on the parameters decides.
+	NilWhen []Cond
 	// FieldsSet: for a result that is a pointer to a struct or a struct,
 	// the fields (bit i for field index i < 64) non-nil at every return
 	// that hands back a non-nil result: the function sets them (a
@@ -78,6 +85,33 @@ type ParamCond struct {
 	Lo, Hi  int64
 	Len     bool
 }
+
+// Cond is a conjunction of facts about the parameters on entry.
+type Cond []ParamFact
+
+// ParamFact is what a condition requires of parameter Param (Field -1),
+// or of field Field of the struct it points to: nil or non-nil (a bool:
+// true or false) by the sign of Is, an integer in [Lo, Hi] (Ranged), a
+// constant equal to Eq or none of Neq, a dynamic type that a type
+// assertion to each of TypeIn accepts and to each of TypeOut rejects
+// (NUL-separated lists; constants as constant.Value.ExactString, types as
+// types.TypeString with package paths, an interface prefixed "I:").
+type ParamFact struct {
+	Param, Field    int
+	Is              int8
+	Ranged          bool
+	Lo, Hi          int64
+	Eq, Neq         string
+	TypeIn, TypeOut string
+}
+
+// MaxConds and MaxCondFacts bound Result.NilWhen: more ways to return nil
+// make it unconditional; more facts in one way are left out (a weaker
+// condition, so callers are excluded less often, never wrongly).
+const (
+	MaxConds     = 8
+	MaxCondFacts = 6
+)
 
 // ParamKind says what a function does with a nil parameter.
 type ParamKind uint8
@@ -142,6 +176,7 @@ func (s *Summary) Equal(o *Summary) bool {
 	for i := range s.Results {
 		if s.Results[i].Kind != o.Results[i].Kind || s.Results[i].Param != o.Results[i].Param ||
 			!s.Results[i].Ev.Equal(o.Results[i].Ev) || !slices.Equal(s.Results[i].Only, o.Results[i].Only) || !slices.Equal(s.Results[i].ErrOnly, o.Results[i].ErrOnly) || !s.Results[i].ErrEv.Equal(o.Results[i].ErrEv) ||
+			!slices.EqualFunc(s.Results[i].NilWhen, o.Results[i].NilWhen, slices.Equal) ||
 			s.Results[i].FieldsSet != o.Results[i].FieldsSet || !s.Results[i].TypedNil.equal(o.Results[i].TypedNil) {
 			return false
 		}
@@ -210,6 +245,9 @@ func (s *Summary) String() string {
 		if r.Kind != ResultUnknown {
 			fmt.Fprintf(&b, "r%d=%s ", i, r.Kind)
 		}
+		if len(r.NilWhen) > 0 {
+			fmt.Fprintf(&b, "r%d=nil-when(%s) ", i, condsString(r.NilWhen))
+		}
 		if t := r.TypedNil; t != nil {
 			fmt.Fprintf(&b, "r%d=typed-nil(%s:%s) ", i, t.Type, strings.Join(t.Derefs, ","))
 		}
@@ -264,6 +302,49 @@ func (s *Summary) String() string {
 	return strings.TrimSpace(b.String())
 }
 
+// condsString renders conditions as p2==1&p3!in(T)|p0.4==nil.
+func condsString(conds []Cond) string {
+	var ors []string
+	for _, c := range conds {
+		var ands []string
+		for _, f := range c {
+			subj := fmt.Sprintf("p%d", f.Param)
+			if f.Field >= 0 {
+				subj += fmt.Sprintf(".%d", f.Field)
+			}
+			switch {
+			case f.Is > 0:
+				ands = append(ands, subj+"==nil")
+			case f.Is < 0:
+				ands = append(ands, subj+"!=nil")
+			}
+			if f.Ranged {
+				ands = append(ands, fmt.Sprintf("%s in [%d,%d]", subj, f.Lo, f.Hi))
+			}
+			if f.Eq != "" {
+				ands = append(ands, subj+"=="+f.Eq)
+			}
+			for _, v := range strings.Split(f.Neq, "\x00") {
+				if v != "" {
+					ands = append(ands, subj+"!="+v)
+				}
+			}
+			for _, t := range strings.Split(f.TypeIn, "\x00") {
+				if t != "" {
+					ands = append(ands, subj+" is "+t)
+				}
+			}
+			for _, t := range strings.Split(f.TypeOut, "\x00") {
+				if t != "" {
+					ands = append(ands, subj+" !is "+t)
+				}
+			}
+		}
+		ors = append(ors, strings.Join(ands, "&"))
+	}
+	return strings.Join(ors, " | ")
+}
+
 // fieldList renders a field mask as name(i,j,...).
 func fieldList(name string, mask uint64) string {
 	var idx []string
@@ -292,7 +373,7 @@ func Portable(s *Summary, pkg string) *Fact {
 		Params:  make([]Param, len(s.Params)),
 	}}
 	for i, r := range s.Results {
-		f.Summary.Results[i] = Result{Kind: r.Kind, Ev: Export(r.Ev, pkg), Param: r.Param, Only: r.Only, ErrOnly: r.ErrOnly, ErrEv: Export(r.ErrEv, pkg), FieldsSet: r.FieldsSet}
+		f.Summary.Results[i] = Result{Kind: r.Kind, Ev: Export(r.Ev, pkg), Param: r.Param, Only: r.Only, ErrOnly: r.ErrOnly, ErrEv: Export(r.ErrEv, pkg), NilWhen: r.NilWhen, FieldsSet: r.FieldsSet}
 		if t := r.TypedNil; t != nil {
 			f.Summary.Results[i].TypedNil = &TypedNil{Ev: Export(t.Ev, pkg), Type: t.Type, Derefs: t.Derefs}
 		}

@@ -39,7 +39,7 @@ func replyBody(ok bool) io.Reader {
 // Still reported: the error is replaced where the reply may be nil.
 func replyBodyReplaced(ok bool, other error) io.Reader {
 	resp, err := send(ok)
-	if ok {
+	if !ok {
 		err = other
 	}
 	if err != nil {
@@ -109,7 +109,7 @@ func pairedOtherError(primary bool, other error) int {
 	if primary {
 		r, err = send(primary)
 	} else {
-		r, err = send(!primary)
+		r, err = send(primary)
 	}
 	if err != nil && other != nil {
 		return 0

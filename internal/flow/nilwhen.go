@@ -1,0 +1,251 @@
+package flow
+
+import (
+	"go/types"
+	"slices"
+	"strings"
+
+	"github.com/nilsentry/nilsentry/internal/summary"
+	"golang.org/x/tools/go/ssa"
+)
+
+// Conditional nil results. A function's nil return often happens only
+// for some inputs: `if _, ok := value.(BitsValuer); !ok { return nil }`,
+// `switch format { ... } return nil`, `if res == nil { return nil, nil }`.
+// The path walk (feasible.go) run from each nil return back to the entry
+// ends with what each path requires of the parameters; those conditions
+// are the result's NilWhen in the summary. A caller's walk that reaches
+// the call with the result nil requires one of them of the arguments: a
+// call with TextFormatCode and a Bits value gets no nil from PlanEncode.
+
+// maxCondStepsFunc bounds the steps of the walks for one function's
+// NilWhen conditions; past it, its nil results are unconditional.
+const maxCondStepsFunc = 20_000
+
+// nilWhenAll is the union of the conditions under which the returns rets
+// hand back nil as result i, or nil if one of them needs none.
+func (a *analysis) nilWhenAll(rets []returnSite, i int) []summary.Cond {
+	if len(a.fn.Params) == 0 || isError(a.fn.Signature.Results().At(i).Type()) {
+		return nil // an error's nil is no finding's origin
+	}
+	var all []summary.Cond
+	for _, r := range rets {
+		conds := a.nilWhen(r.block.Instrs[len(r.block.Instrs)-1], r.ops[i])
+		if len(conds) == 0 {
+			return nil
+		}
+		for _, c := range conds {
+			if !slices.ContainsFunc(all, func(d summary.Cond) bool { return slices.Equal(c, d) }) {
+				all = append(all, c)
+			}
+		}
+		if len(all) > summary.MaxConds {
+			return nil
+		}
+	}
+	return all
+}
+
+// nilWhen returns the conditions on the parameters under which the
+// return ret hands back nil as v, or nil when some path needs none (or
+// the walk ran out of budget, or there are too many to keep).
+func (a *analysis) nilWhen(ret ssa.Instruction, v ssa.Value) []summary.Cond {
+	var conds []summary.Cond
+	if a.condSteps >= maxCondStepsFunc {
+		return nil
+	}
+	// The walks for the summary have their own budget, so that they leave
+	// the findings' checks theirs.
+	saved := a.pathSteps
+	a.pathSteps = 0
+	defer func() { a.condSteps += a.pathSteps; a.pathSteps = saved }()
+	unconditional := false
+	found, exhausted := a.search(ret, v, func(st *pstate) bool {
+		c := a.paramFacts(st)
+		if len(c) == 0 || len(conds) == summary.MaxConds {
+			unconditional = true
+			return true
+		}
+		if !slices.ContainsFunc(conds, func(d summary.Cond) bool { return slices.Equal(c, d) }) {
+			conds = append(conds, c)
+		}
+		return false
+	})
+	if !found || exhausted || unconditional {
+		return nil
+	}
+	return conds
+}
+
+// paramFacts projects a state at the entry onto the parameters: what it
+// requires of each, and of the fields of the structs they point to.
+// Anything else (globals, relations) is left out: a weaker condition.
+func (a *analysis) paramFacts(st *pstate) summary.Cond {
+	var c summary.Cond
+	for _, e := range st.facts {
+		param, field := -1, -1
+		switch k := e.k.(type) {
+		case *ssa.Parameter:
+			param = slices.Index(a.fn.Params, k)
+		case memAt:
+			if p, ok := k.p.base.(*ssa.Parameter); ok && k.p.field >= 0 && pointee(p.Type()) != nil {
+				param, field = slices.Index(a.fn.Params, p), k.p.field
+			}
+		}
+		f := e.f
+		if f.is < 0 && field < 0 && param >= 0 && !isBool(a.fn.Params[param].Type()) {
+			// Non-nil: mostly because the path dereferences it, which a
+			// caller passing nil would not survive. Saying so adds
+			// nothing a caller can use.
+			f.is = 0
+		}
+		if param < 0 || f.is == 0 && !f.ranged && f.eq == "" && f.neq == "" && f.tin == "" && f.tout == "" {
+			continue
+		}
+		c = append(c, summary.ParamFact{Param: param, Field: field, Is: f.is, Ranged: f.ranged, Lo: f.lo, Hi: f.hi,
+			Eq: f.eq, Neq: f.neq, TypeIn: f.tin, TypeOut: f.tout})
+		if len(c) == summary.MaxCondFacts {
+			break
+		}
+	}
+	slices.SortFunc(c, func(x, y summary.ParamFact) int { return (x.Param-y.Param)*1024 + x.Field - y.Field })
+	return c
+}
+
+// someCond requires of call's arguments one of conds. The first that
+// they can meet constrains st; the others become forks of the walk
+// (walker.forks), each searched on its own. With forking off, several
+// that can be met constrain nothing.
+func (w *walker) someCond(st *pstate, call *ssa.Call, conds []summary.Cond) bool {
+	var met []*pstate
+	for _, c := range conds {
+		s := st.clone()
+		if w.meets(s, call, c) {
+			met = append(met, s)
+		}
+	}
+	switch {
+	case len(met) == 0:
+		return false
+	case len(met) == 1:
+		*st = *met[0]
+	case !w.noFork:
+		*st = *met[0]
+		w.forks = append(w.forks, met[1:]...)
+	}
+	return true
+}
+
+// meets requires condition c of call's arguments.
+func (w *walker) meets(st *pstate, call *ssa.Call, c summary.Cond) bool {
+	args := call.Call.Args
+	for _, pf := range c {
+		if pf.Param >= len(args) {
+			continue
+		}
+		f := fact{is: pf.Is, ranged: pf.Ranged, lo: pf.Lo, hi: pf.Hi, eq: pf.Eq, neq: pf.Neq, tin: pf.TypeIn, tout: pf.TypeOut}
+		arg := args[pf.Param]
+		if pf.Field < 0 {
+			if !w.assume(st, arg, f) {
+				return false
+			}
+			continue
+		}
+		if pointee(arg.Type()) == nil {
+			continue
+		}
+		if !w.merge(st, memAt{w.a.newPath(w.a.ident(arg), pf.Field)}, f) {
+			return false
+		}
+	}
+	return w.propagate(st)
+}
+
+// typeKey names t for a type fact: its type string with package paths,
+// prefixed "I:" for an interface, whose assertion is decided by method
+// sets rather than identity.
+func typeKey(t types.Type) string {
+	s := types.TypeString(t, nil)
+	if types.IsInterface(t) {
+		return "I:" + s
+	}
+	return s
+}
+
+// typeHolds reports whether a value of dynamic type dyn meets f's type
+// facts. An interface it cannot find (unnamed, or in a package this one
+// does not import) decides nothing.
+func (a *analysis) typeHolds(dyn types.Type, f fact) bool {
+	if f.tin == "" && f.tout == "" {
+		return true
+	}
+	passes := func(key string) (pass, known bool) {
+		if name, ok := strings.CutPrefix(key, "I:"); ok {
+			iface := a.lookupInterface(name)
+			if iface == nil {
+				return false, false
+			}
+			return types.Implements(dyn, iface), true
+		}
+		return key == types.TypeString(dyn, nil), true
+	}
+	for _, key := range strings.Split(f.tin, "\x00") {
+		if pass, known := passes(key); key != "" && known && !pass {
+			return false
+		}
+	}
+	for _, key := range strings.Split(f.tout, "\x00") {
+		if pass, known := passes(key); key != "" && known && pass {
+			return false
+		}
+	}
+	return true
+}
+
+// lookupInterface finds the interface named "path.Name" (or a universe
+// name) among the packages fn's package imports, directly or not.
+func (a *analysis) lookupInterface(name string) *types.Interface {
+	if obj := types.Universe.Lookup(name); obj != nil {
+		iface, _ := obj.Type().Underlying().(*types.Interface)
+		return iface
+	}
+	if a.fn.Pkg == nil {
+		return nil
+	}
+	dot := strings.LastIndexByte(name, '.')
+	if dot < 0 {
+		return nil
+	}
+	pkg := importedPackage(a.fn.Pkg.Pkg, name[:dot])
+	if pkg == nil {
+		return nil
+	}
+	obj := pkg.Scope().Lookup(name[dot+1:])
+	if obj == nil {
+		return nil
+	}
+	iface, _ := obj.Type().Underlying().(*types.Interface)
+	return iface
+}
+
+// importedPackage finds the package of the given path among those from
+// imports, directly or not (a search each time: it runs only where a type
+// fact meets a concrete type, which is rare).
+func importedPackage(from *types.Package, path string) *types.Package {
+	seen := map[*types.Package]bool{from: true}
+	queue := []*types.Package{from}
+	for len(queue) > 0 {
+		p := queue[0]
+		queue = queue[1:]
+		if p.Path() == path {
+			return p
+		}
+		for _, q := range p.Imports() {
+			if !seen[q] {
+				seen[q] = true
+				queue = append(queue, q)
+			}
+		}
+	}
+	return nil
+}
