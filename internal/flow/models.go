@@ -14,21 +14,25 @@ import (
 
 // noReturnInvoke reports calls through an interface that never return.
 // ctrlflow infers no-return for static calls (log.Fatal, os.Exit,
-// (*testing.T).Fatal, panic wrappers), but helpers often take a
-// testing.TB, and a call through an interface has no static callee.
+// (*testing.T).Fatal, panic wrappers), but a call through an interface
+// has no static callee. Two conventions stand in for it: testing.TB's
+// Fatal, FailNow and Skip methods, and a logger's Fatal, Fatalf and
+// Fatalln, which exit as log.Fatal does (grpclog.DepthLoggerV2,
+// logrus.FieldLogger: the implementations behind such interfaces call
+// os.Exit).
 func noReturnInvoke(c *ssa.CallCommon) bool {
 	if !c.IsInvoke() {
 		return false
 	}
-	named, ok := types.Unalias(c.Value.Type()).(*types.Named)
-	if !ok || named.Obj().Pkg() == nil || named.Obj().Pkg().Path() != "testing" || named.Obj().Name() != "TB" {
+	switch c.Method.Name() {
+	case "Fatal", "Fatalf", "Fatalln":
+		return true
+	case "FailNow", "Skip", "Skipf", "SkipNow":
+	default:
 		return false
 	}
-	switch c.Method.Name() {
-	case "Fatal", "Fatalf", "FailNow", "Skip", "Skipf", "SkipNow":
-		return true
-	}
-	return false
+	named, ok := types.Unalias(c.Value.Type()).(*types.Named)
+	return ok && named.Obj().Pkg() != nil && named.Obj().Pkg().Path() == "testing" && named.Obj().Name() == "TB"
 }
 
 // testifyNotNil reports whether c is testify's NotNil (or Error, which
