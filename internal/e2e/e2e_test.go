@@ -101,6 +101,18 @@ func TestNilsentry(t *testing.T) {
 		assert.Contains(t, r.stderr, `invalid value "(" for flag -include: not a valid regular expression`)
 	})
 
+	// -explain prints the nil's chain and the branches of a path on which
+	// it reaches the line.
+	t.Run("standalone/explain", func(t *testing.T) {
+		dir := smallModule(t)
+		r := run(t, dir, bin, "-explain", "./...")
+		r.noCrash(t)
+		assert.Equal(t, exitFindings, r.code, "%s", r)
+		assert.Equal(t, "small.go:11:9: nil dereference: u may be nil here (declared without a value at small.go:7)\n"+
+			"\tsmall.go:7:6: declared without a value\n"+
+			"\tsmall.go:6:11: on this path: ok is false\n", r.stdout)
+	})
+
 	t.Run("standalone/baseline", func(t *testing.T) {
 		dir := smallModule(t)
 		r := run(t, dir, bin, "-baseline-write", "baseline.json", "./...")

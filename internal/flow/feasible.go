@@ -140,20 +140,66 @@ type walker struct {
 	// definition is passed, for the search to continue from.
 	forks  []*pstate
 	split  []walkItem
-	noFork bool // take a disjunction of several as no constraint
+	path   *branchNode // of the item being walked, for its forks
+	noFork bool        // take a disjunction of several as no constraint
 }
 
-// walkItem is a state to walk from: the instructions of b before at.
+// walkItem is a state to walk from: the instructions of b before at,
+// with the branches taken between there and the start.
 type walkItem struct {
-	b  *ssa.BasicBlock
-	at int
-	st *pstate
+	b    *ssa.BasicBlock
+	at   int
+	st   *pstate
+	path *branchNode
+}
+
+// branchNode is a branch on the path searched, linked towards the start
+// (the dereference): read from the entry, the branches in program order.
+type branchNode struct {
+	cond  ssa.Value
+	taken bool
+	next  *branchNode
+}
+
+// Branch is a conditional branch on the path of a finding: the
+// condition (its position) and the way taken (-explain).
+type Branch struct {
+	Pos   token.Pos
+	Taken bool
+	// Index >= 0: the condition is result Index of the tuple at Pos
+	// (the ok of `v, ok := m[k]`), which has no position of its own.
+	Index int
+}
+
+// maxBranches bounds a finding's Path: the branches nearest the
+// dereference explain it best.
+const maxBranches = 8
+
+// branches lists the branches of a path found, in program order.
+func (n *branchNode) branches() []Branch {
+	var bs []Branch
+	for ; n != nil; n = n.next {
+		if pos := n.cond.Pos(); pos.IsValid() {
+			bs = append(bs, Branch{pos, n.taken, -1})
+		} else if e, ok := n.cond.(*ssa.Extract); ok && e.Tuple.Pos().IsValid() {
+			bs = append(bs, Branch{e.Tuple.Pos(), n.taken, e.Index})
+		}
+	}
+	if len(bs) > maxBranches {
+		bs = bs[len(bs)-maxBranches:]
+	}
+	return bs
 }
 
 // feasible reports whether v can be nil at instr on some path from the
 // function's entry that satisfies the conditions it passes.
+// The path found, if any, is left in a.foundPath.
 func (a *analysis) feasible(instr ssa.Instruction, v ssa.Value) bool {
-	found, exhausted := a.search(instr, v, func(*pstate) bool { return true })
+	a.foundPath = nil
+	found, exhausted := a.search(instr, v, func(_ *pstate, path *branchNode) bool {
+		a.foundPath = path.branches()
+		return true
+	})
 	return found || exhausted
 }
 
@@ -162,7 +208,7 @@ func (a *analysis) feasible(instr ssa.Instruction, v ssa.Value) bool {
 // its constraints dropped) until it returns true. It reports whether some
 // state reached the entry, and whether the budget ran out first (which
 // callers take as feasible).
-func (a *analysis) search(instr ssa.Instruction, v ssa.Value, atEntry func(*pstate) bool) (found, exhausted bool) {
+func (a *analysis) search(instr ssa.Instruction, v ssa.Value, atEntry func(*pstate, *branchNode) bool) (found, exhausted bool) {
 	b := instr.Block()
 	if b == nil || a.pathSteps >= maxPathStepsFunc {
 		return false, true
@@ -178,10 +224,11 @@ func (a *analysis) search(instr ssa.Instruction, v ssa.Value, atEntry func(*psta
 		return false, true
 	}
 	seen := make(map[int][]*pstate)
-	stack := []walkItem{{b, at, st}}
+	stack := []walkItem{{b, at, st, nil}}
 	for len(stack) > 0 {
 		it := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
+		w.path = it.path
 		ok := w.block(it.st, it.b, it.at)
 		stack = append(stack, w.split...)
 		w.split = w.split[:0]
@@ -202,14 +249,14 @@ func (a *analysis) search(instr ssa.Instruction, v ssa.Value, atEntry func(*psta
 		}
 		if it.b == a.fn.Recover {
 			found = true
-			if atEntry(&pstate{}) {
+			if atEntry(&pstate{}, it.path) {
 				return true, false
 			}
 			continue
 		}
 		if it.b.Index == 0 {
 			found = true // nothing contradicts the constraints
-			if atEntry(it.st) {
+			if atEntry(it.st, it.path) {
 				return true, false
 			}
 			continue
@@ -233,7 +280,11 @@ func (a *analysis) search(instr ssa.Instruction, v ssa.Value, atEntry func(*psta
 				return found, true
 			}
 			seen[p.Index] = append(known, st.clone()) // the walk changes st
-			stack = append(stack, walkItem{p, len(p.Instrs) - 1, st})
+			path := it.path
+			if cond, ok := p.Instrs[len(p.Instrs)-1].(*ssa.If); ok && p.Succs[0] != p.Succs[1] {
+				path = &branchNode{cond.Cond, p.Succs[0] == it.b, path}
+			}
+			stack = append(stack, walkItem{p, len(p.Instrs) - 1, st, path})
 		}
 	}
 	return found, false
@@ -418,7 +469,7 @@ func (w *walker) block(st *pstate, b *ssa.BasicBlock, at int) bool {
 			ok := w.defined(st, v)
 			for _, f := range w.forks {
 				if w.propagate(f) {
-					w.split = append(w.split, walkItem{b, j, f})
+					w.split = append(w.split, walkItem{b, j, f, w.path})
 				}
 			}
 			w.forks = w.forks[:0]

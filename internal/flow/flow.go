@@ -76,6 +76,11 @@ type Finding struct {
 	// moot (see entry.go).
 	Entry *EntryPath
 
+	// Path lists the branches taken on a path along which the nil
+	// reaches the operation (feasible.go), nearest last; -explain and
+	// editors show them as related information.
+	Path []Branch
+
 	// Via is the embedded field the nil value was loaded from when the
 	// syntax selects through it (`s.Log()` with `struct{ *Logger }`):
 	// the reporter names `s.Logger`, not s.
@@ -314,8 +319,9 @@ type analysis struct {
 
 	through map[ssa.Value]bool // values in loops that paths go through (keys.go)
 
-	pathSteps int // spent by feasibility searches (feasible.go)
-	condSteps int // spent by the searches for NilWhen conditions (nilwhen.go)
+	pathSteps int      // spent by feasibility searches (feasible.go)
+	condSteps int      // spent by the searches for NilWhen conditions (nilwhen.go)
+	foundPath []Branch // the path the last feasibility search found
 
 	calls  []CallCheck  // entry paths at calls (entry.go)
 	stores map[any]bool // may a call store a field (entry.go)

@@ -162,6 +162,9 @@ func (a *analysis) sink(st facts, instr ssa.Instruction, v ssa.Value, f Finding)
 		case s.Kind.MayBeNil():
 			f.State = s
 			f.Entry = a.entryPath(v, s, instr)
+			if s.Kind == nilstate.MaybeNil {
+				f.Path = a.foundPath
+			}
 			a.emit(f)
 		case s.Kind == nilstate.Unknown:
 			if p, ok := a.key(v).(*ssa.Parameter); ok && a.onEveryPath(instr.Block()) {

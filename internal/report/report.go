@@ -18,6 +18,7 @@ import (
 	"github.com/nilsentry/nilsentry/internal/flow"
 	"github.com/nilsentry/nilsentry/internal/nilstate"
 	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/ast/astutil"
 )
 
 // what names each rule's operation at the start of its message.
@@ -100,11 +101,63 @@ func (r *Reporter) Add(f flow.Finding) {
 	if f.State.Ev != nil {
 		for _, s := range f.State.Ev.Steps {
 			if s.Pos.IsValid() && r.fileOf(s.Pos) != nil {
-				d.Related = append(d.Related, analysis.RelatedInformation{Pos: s.Pos, Message: s.String()})
+				d.Related = append(d.Related, analysis.RelatedInformation{Pos: s.Pos, Message: s.What})
 			}
 		}
 	}
+	d.Related = append(d.Related, r.branches(f.Path)...)
 	r.diags = append(r.diags, d)
+}
+
+// tupleResult is the variable assigned result i of the call or comma-ok
+// expression innermost in encl (`ok` in `v, ok := m[k]`).
+func tupleResult(encl []ast.Node, i int) ast.Expr {
+	for _, n := range encl {
+		switch n := n.(type) {
+		case *ast.AssignStmt:
+			if i < len(n.Lhs) && len(n.Rhs) == 1 {
+				return n.Lhs[i]
+			}
+			return nil
+		case *ast.ValueSpec:
+			if i < len(n.Names) && len(n.Values) == 1 {
+				return n.Names[i]
+			}
+			return nil
+		}
+	}
+	return nil
+}
+
+// branches words the branches on the path of a finding ("on this path:
+// ok is false"), for -explain and editors: the way the nil takes to the
+// line. A comma-ok's condition points at the variable it assigns.
+func (r *Reporter) branches(path []flow.Branch) []analysis.RelatedInformation {
+	var rel []analysis.RelatedInformation
+	for _, b := range path {
+		file := r.fileOf(b.Pos)
+		if file == nil {
+			continue
+		}
+		encl, _ := astutil.PathEnclosingInterval(file, b.Pos, b.Pos)
+		if len(encl) == 0 {
+			continue
+		}
+		cond, ok := encl[0].(ast.Expr)
+		if b.Index >= 0 {
+			cond = tupleResult(encl, b.Index)
+		}
+		if !ok || cond == nil {
+			continue
+		}
+		verb := " is false"
+		if b.Taken {
+			verb = " is true"
+		}
+		rel = append(rel, analysis.RelatedInformation{Pos: cond.Pos(),
+			Message: "on this path: " + types.ExprString(cond) + verb})
+	}
+	return rel
 }
 
 // Flush applies the file filter and the ignore directives, and reports

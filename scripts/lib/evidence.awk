@@ -83,7 +83,7 @@ function flush(    chain, at, steps, n, i, s, st, k, kinds, tags, nk, ni) {
 			s = st; sub(/ at [^ ]+\.go:[0-9]+$/, "", s)
 			k = kind(s)
 			if (k != "") { kinds[k] = 1; nk++ }
-			if (k ~ /^returns-nil/ && !(st in related)) { tags["imported"] = 1; ni++ }
+			if (k ~ /^returns-nil/ && !(st in related) && !(s in related)) { tags["imported"] = 1; ni++ }
 			if (s ~ / dereferences (parameter [^ ]+|its receiver)$/) tags["callee-deref"] = 1
 		}
 		if (nk > 0 && ni == nk) tags["imported-only"] = 1
