@@ -28,7 +28,7 @@
 #                    held out until 2026-12-07, read since), fresh2 (sarama
 #                    raft echo clickhouse: a second held-out set, read
 #                    since cd1d723), fresh3 (fasthttp consul-api kafka-go
-#                    gocql: a third held-out set, never read), or an explicit
+#                    gocql: a third held-out set, read since 7a355a2), or an explicit
 #                    list of names / module@version.
 #                    Held-out findings are for checking a finished change: count
 #                    them, do not read them to design a rule.
