@@ -40,13 +40,69 @@ type memAt struct{ p pathKey }
 // interface's dynamic type may be required to pass the type assertions to
 // tin and to fail those to tout (typeKey strings, sorted, NUL-separated).
 type fact struct {
-	is        int8
-	seen      bool // is > 0 because the path took the nil branch of a check
-	ranged    bool
-	lo, hi    int64
-	eq        string
-	neq       string
+	is     int8
+	seen   bool // is > 0 because the path took the nil branch of a check
+	ranged bool
+	lo, hi int64
+	c      *consts // rare, so kept apart: a path's state is copied at every branch
+}
+
+// consts is what a fact says of constants and types; never changed once
+// made (and makes a new one).
+type consts struct {
+	eq, neq   string
 	tin, tout string
+}
+
+func (f fact) eq() string {
+	if f.c == nil {
+		return ""
+	}
+	return f.c.eq
+}
+
+func (f fact) neq() string {
+	if f.c == nil {
+		return ""
+	}
+	return f.c.neq
+}
+
+func (f fact) tin() string {
+	if f.c == nil {
+		return ""
+	}
+	return f.c.tin
+}
+
+func (f fact) tout() string {
+	if f.c == nil {
+		return ""
+	}
+	return f.c.tout
+}
+
+// same reports whether f and g require the same.
+func (f fact) same(g fact) bool {
+	fc, gc := f.c, g.c
+	f.c, g.c = nil, nil
+	if f != g {
+		return false
+	}
+	if fc == nil || gc == nil {
+		return fc == gc || fc == nil && *gc == consts{} || gc == nil && *fc == consts{}
+	}
+	return *fc == *gc
+}
+
+// withConsts returns f with its constants and types replaced.
+func (f fact) withConsts(c consts) fact {
+	if c == (consts{}) {
+		f.c = nil
+	} else if f.c == nil || *f.c != c {
+		f.c = &c
+	}
+	return f
 }
 
 // rel requires bools x and y to be equal (same) or different.
@@ -110,7 +166,7 @@ func (s *pstate) implies(o *pstate) bool {
 		if !ok {
 			return false
 		}
-		if m, ok := g.and(f); !ok || m != g {
+		if m, ok := g.and(f); !ok || !m.same(g) {
 			return false
 		}
 	}
@@ -554,9 +610,9 @@ func (w *walker) contract(st *pstate, v ssa.Value) bool {
 		if ta, ok := v.(*ssa.TypeAssert); ok && okf.is != 0 {
 			// The assertion says of its operand's dynamic type what ok
 			// does: `if _, ok := v.(Valuer); !ok { return nil }`.
-			f := fact{tout: typeKey(ta.AssertedType)}
+			f := fact{c: &consts{tout: typeKey(ta.AssertedType)}}
 			if okf.is > 0 {
-				f = fact{tin: f.tout}
+				f = fact{c: &consts{tin: f.c.tout}}
 			}
 			if !w.assume(st, ta.X, f) {
 				return false
@@ -640,9 +696,9 @@ func paramFact(pc summary.ParamCond, t types.Type) (fact, bool) {
 	case nilable(t) && pc.Val == "nil":
 		return nilFact(pc.Eq), true
 	case pc.Eq:
-		return fact{eq: pc.Val}, true
+		return fact{c: &consts{eq: pc.Val}}, true
 	}
-	return fact{neq: pc.Val}, true
+	return fact{c: &consts{neq: pc.Val}}, true
 }
 
 // derefOperand is the value instr dereferences, if it panics when that
@@ -840,9 +896,9 @@ func constFact(op token.Token, k *ssa.Const) (fact, bool) {
 	}
 	switch op {
 	case token.EQL:
-		return fact{eq: constString(k)}, true
+		return fact{c: &consts{eq: constString(k)}}, true
 	case token.NEQ:
-		return fact{neq: constString(k)}, true
+		return fact{c: &consts{neq: constString(k)}}, true
 	}
 	return fact{}, false
 }
@@ -858,10 +914,10 @@ func holds(k *ssa.Const, f fact) bool {
 		}
 	}
 	s := constString(k)
-	if f.eq != "" && f.eq != s {
+	if eq := f.eq(); eq != "" && eq != s {
 		return false
 	}
-	if f.neq != "" && slices.Contains(strings.Split(f.neq, "\x00"), s) {
+	if neq := f.neq(); neq != "" && member(neq, s) {
 		return false
 	}
 	if f.ranged && k.Value != nil && k.Value.Kind() == constant.Int {
@@ -906,48 +962,74 @@ func (f fact) and(g fact) (fact, bool) {
 			return f, false
 		}
 	}
-	if g.eq != "" {
-		if f.eq != "" && f.eq != g.eq {
-			return f, false
-		}
-		f.eq = g.eq
-	}
-	if g.neq != "" {
-		f.neq = union(f.neq, g.neq)
-	}
-	if g.tin != "" || g.tout != "" {
-		f.tin, f.tout = union(f.tin, g.tin), union(f.tout, g.tout)
-		for _, t := range strings.Split(f.tin, "\x00") {
-			if t != "" && slices.Contains(strings.Split(f.tout, "\x00"), t) {
+	if g.c != nil && g.c != f.c {
+		c := consts{eq: f.eq(), neq: f.neq(), tin: f.tin(), tout: f.tout()}
+		if g.c.eq != "" {
+			if c.eq != "" && c.eq != g.c.eq {
 				return f, false
 			}
+			c.eq = g.c.eq
 		}
+		c.neq = union(c.neq, g.c.neq)
+		c.tin, c.tout = union(c.tin, g.c.tin), union(c.tout, g.c.tout)
+		if g.c.tin != "" || g.c.tout != "" {
+			for t := range strings.SplitSeq(c.tin, "\x00") {
+				if t != "" && member(c.tout, t) {
+					return f, false
+				}
+			}
+		}
+		f = f.withConsts(c)
 	}
-	if f.tin != "" && f.is > 0 {
+	if f.tin() != "" && f.is > 0 {
 		return f, false // a nil interface passes no type assertion
 	}
-	if f.eq != "" && f.neq != "" && slices.Contains(strings.Split(f.neq, "\x00"), f.eq) {
+	if eq, neq := f.eq(), f.neq(); eq != "" && neq != "" && member(neq, eq) {
 		return f, false
 	}
-	if f.ranged && f.lo == f.hi && f.neq != "" {
-		if slices.Contains(strings.Split(f.neq, "\x00"), constant.MakeInt64(f.lo).ExactString()) {
-			return f, false
-		}
+	if f.ranged && f.lo == f.hi && f.neq() != "" && member(f.neq(), constant.MakeInt64(f.lo).ExactString()) {
+		return f, false
 	}
 	return f, true
 }
 
-// union is the union of two sorted NUL-separated sets.
+// union is the union of two sorted NUL-separated sets. It allocates only
+// when neither holds the other: implies asks it again and again of the
+// same sets.
 func union(x, y string) string {
-	if y == "" || x == y {
+	switch {
+	case y == "" || x == y || subset(y, x):
 		return x
-	}
-	if x == "" {
+	case x == "" || subset(x, y):
 		return y
 	}
 	set := slices.Compact(slices.Sorted(slices.Values(strings.Split(x+"\x00"+y, "\x00"))))
 	set = slices.DeleteFunc(set, func(s string) bool { return s == "" })
 	return strings.Join(set, "\x00")
+}
+
+// subset reports whether every element of the NUL-separated set y is in x.
+func subset(y, x string) bool {
+	for y != "" {
+		var e string
+		e, y, _ = strings.Cut(y, "\x00")
+		if !member(x, e) {
+			return false
+		}
+	}
+	return true
+}
+
+// member reports whether e is an element of the NUL-separated set x.
+func member(x, e string) bool {
+	for x != "" {
+		var f string
+		f, x, _ = strings.Cut(x, "\x00")
+		if f == e {
+			return true
+		}
+	}
+	return false
 }
 
 // propagate settles the relations one of whose sides is known.

@@ -23,18 +23,33 @@ func TestFactAnd(t *testing.T) {
 	_, ok = and(fact{ranged: true, lo: -1 << 40, hi: 5}, fact{ranged: true, lo: 8, hi: 1 << 40})
 	assert.False(t, ok, "n <= 5 and n > 7")
 
-	_, ok = and(fact{ranged: true, lo: 0, hi: 0}, fact{neq: "0"})
+	_, ok = and(fact{ranged: true, lo: 0, hi: 0}, fact{c: &consts{neq: "0"}})
 	assert.False(t, ok, "n == 0 and n != 0")
 
-	_, ok = and(fact{eq: `"a"`}, fact{eq: `"b"`})
+	_, ok = and(fact{c: &consts{eq: `"a"`}}, fact{c: &consts{eq: `"b"`}})
 	assert.False(t, ok, "equal to two constants")
 
-	m, ok = and(fact{neq: `"b"`}, fact{neq: `"a"`})
+	m, ok = and(fact{c: &consts{neq: `"b"`}}, fact{c: &consts{neq: `"a"`}})
 	assert.True(t, ok)
-	assert.Equal(t, "\"a\"\x00\"b\"", m.neq, "different from both, sorted")
+	assert.Equal(t, "\"a\"\x00\"b\"", m.neq(), "different from both, sorted")
 
-	_, ok = and(m, fact{eq: `"a"`})
+	_, ok = and(m, fact{c: &consts{eq: `"a"`}})
 	assert.False(t, ok, "equal to a constant it differs from")
+
+	m, ok = and(fact{c: &consts{tout: "T"}}, fact{c: &consts{tin: "U"}})
+	assert.True(t, ok)
+	_, ok = and(m, fact{c: &consts{tin: "T"}})
+	assert.False(t, ok, "a type assertion to T both fails and passes")
+	_, ok = and(fact{is: 1}, fact{c: &consts{tin: "U"}})
+	assert.False(t, ok, "a nil interface passes no type assertion")
+}
+
+func TestFactSame(t *testing.T) {
+	a := fact{is: 1, c: &consts{neq: "1"}}
+	b := fact{is: 1, c: &consts{neq: "1"}}
+	assert.True(t, a.same(b), "the same constants in two copies")
+	assert.False(t, a.same(fact{is: 1}))
+	assert.True(t, fact{is: -1, c: &consts{}}.same(fact{is: -1}), "empty constants are none")
 }
 
 func TestStateImplies(t *testing.T) {

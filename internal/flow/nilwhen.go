@@ -99,11 +99,11 @@ func (a *analysis) paramFacts(st *pstate) summary.Cond {
 			// nothing a caller can use.
 			f.is = 0
 		}
-		if param < 0 || f.is == 0 && !f.ranged && f.eq == "" && f.neq == "" && f.tin == "" && f.tout == "" {
+		if param < 0 || f.is == 0 && !f.ranged && f.c == nil {
 			continue
 		}
 		c = append(c, summary.ParamFact{Param: param, Field: field, Is: f.is, Ranged: f.ranged, Lo: f.lo, Hi: f.hi,
-			Eq: f.eq, Neq: f.neq, TypeIn: f.tin, TypeOut: f.tout})
+			Eq: f.eq(), Neq: f.neq(), TypeIn: f.tin(), TypeOut: f.tout()})
 		if len(c) == summary.MaxCondFacts {
 			break
 		}
@@ -143,7 +143,7 @@ func (w *walker) meets(st *pstate, call *ssa.Call, c summary.Cond) bool {
 		if pf.Param >= len(args) {
 			continue
 		}
-		f := fact{is: pf.Is, ranged: pf.Ranged, lo: pf.Lo, hi: pf.Hi, eq: pf.Eq, neq: pf.Neq, tin: pf.TypeIn, tout: pf.TypeOut}
+		f := fact{is: pf.Is, ranged: pf.Ranged, lo: pf.Lo, hi: pf.Hi}.withConsts(consts{pf.Eq, pf.Neq, pf.TypeIn, pf.TypeOut})
 		arg := args[pf.Param]
 		if pf.Field < 0 {
 			if !w.assume(st, arg, f) {
@@ -176,7 +176,7 @@ func typeKey(t types.Type) string {
 // facts. An interface it cannot find (unnamed, or in a package this one
 // does not import) decides nothing.
 func (a *analysis) typeHolds(dyn types.Type, f fact) bool {
-	if f.tin == "" && f.tout == "" {
+	if f.tin() == "" && f.tout() == "" {
 		return true
 	}
 	passes := func(key string) (pass, known bool) {
@@ -189,12 +189,12 @@ func (a *analysis) typeHolds(dyn types.Type, f fact) bool {
 		}
 		return key == types.TypeString(dyn, nil), true
 	}
-	for _, key := range strings.Split(f.tin, "\x00") {
+	for key := range strings.SplitSeq(f.tin(), "\x00") {
 		if pass, known := passes(key); key != "" && known && !pass {
 			return false
 		}
 	}
-	for _, key := range strings.Split(f.tout, "\x00") {
+	for key := range strings.SplitSeq(f.tout(), "\x00") {
 		if pass, known := passes(key); key != "" && known && pass {
 			return false
 		}
