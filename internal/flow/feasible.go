@@ -180,7 +180,8 @@ func (s *pstate) implies(o *pstate) bool {
 
 // Budgets of the walk: steps (instructions and edges) per finding, and
 // per function, after which findings are reported unchecked; distinct
-// states kept per block.
+// states searched from a block before the next is widened to what they
+// all require (widen).
 const (
 	maxPathSteps     = 4000
 	maxPathStepsFunc = 100_000
@@ -333,7 +334,12 @@ func (a *analysis) search(instr ssa.Instruction, v ssa.Value, atEntry func(*psta
 				continue // searched from here with the same or fewer constraints
 			}
 			if len(known) >= maxBlockStates {
-				return found, true
+				// Too many ways to get here: go on with what they all
+				// require, which every later state implies.
+				st = widen(st, known)
+				if slices.ContainsFunc(known, st.implies) {
+					continue
+				}
 			}
 			seen[p.Index] = append(known, st.clone()) // the walk changes st
 			path := it.path
@@ -344,6 +350,28 @@ func (a *analysis) search(instr ssa.Instruction, v ssa.Value, atEntry func(*psta
 		}
 	}
 	return found, false
+}
+
+// widen keeps of st the facts and relations that each of the states
+// in known requires too: a weaker state, so a search from it finds a path
+// if one of the dropped constraints would have, and the states that reach
+// the block later imply it.
+func widen(st *pstate, known []*pstate) *pstate {
+	w := &pstate{}
+	for _, e := range st.facts {
+		if !slices.ContainsFunc(known, func(k *pstate) bool {
+			f, ok := k.facts.get(e.k)
+			return !ok || !f.same(e.f)
+		}) {
+			w.facts = append(w.facts, e)
+		}
+	}
+	for _, r := range st.rels {
+		if !slices.ContainsFunc(known, func(k *pstate) bool { return !slices.Contains(k.rels, r) }) {
+			w.rels = append(w.rels, r)
+		}
+	}
+	return w
 }
 
 // edge applies taking the edge from p into b (b's i-th predecessor): b's
