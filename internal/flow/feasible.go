@@ -54,32 +54,12 @@ type consts struct {
 	tin, tout string
 }
 
-func (f fact) eq() string {
+// k is what f says of constants and types (none when f.c is nil).
+func (f fact) k() consts {
 	if f.c == nil {
-		return ""
+		return consts{}
 	}
-	return f.c.eq
-}
-
-func (f fact) neq() string {
-	if f.c == nil {
-		return ""
-	}
-	return f.c.neq
-}
-
-func (f fact) tin() string {
-	if f.c == nil {
-		return ""
-	}
-	return f.c.tin
-}
-
-func (f fact) tout() string {
-	if f.c == nil {
-		return ""
-	}
-	return f.c.tout
+	return *f.c
 }
 
 // same reports whether f and g require the same.
@@ -942,10 +922,10 @@ func holds(k *ssa.Const, f fact) bool {
 		}
 	}
 	s := constString(k)
-	if eq := f.eq(); eq != "" && eq != s {
+	if eq := f.k().eq; eq != "" && eq != s {
 		return false
 	}
-	if neq := f.neq(); neq != "" && member(neq, s) {
+	if neq := f.k().neq; neq != "" && member(neq, s) {
 		return false
 	}
 	if f.ranged && k.Value != nil && k.Value.Kind() == constant.Int {
@@ -991,7 +971,7 @@ func (f fact) and(g fact) (fact, bool) {
 		}
 	}
 	if g.c != nil && g.c != f.c {
-		c := consts{eq: f.eq(), neq: f.neq(), tin: f.tin(), tout: f.tout()}
+		c := f.k()
 		if g.c.eq != "" {
 			if c.eq != "" && c.eq != g.c.eq {
 				return f, false
@@ -1009,13 +989,13 @@ func (f fact) and(g fact) (fact, bool) {
 		}
 		f = f.withConsts(c)
 	}
-	if f.tin() != "" && f.is > 0 {
+	if f.k().tin != "" && f.is > 0 {
 		return f, false // a nil interface passes no type assertion
 	}
-	if eq, neq := f.eq(), f.neq(); eq != "" && neq != "" && member(neq, eq) {
+	if eq, neq := f.k().eq, f.k().neq; eq != "" && neq != "" && member(neq, eq) {
 		return f, false
 	}
-	if f.ranged && f.lo == f.hi && f.neq() != "" && member(f.neq(), constant.MakeInt64(f.lo).ExactString()) {
+	if f.ranged && f.lo == f.hi && f.k().neq != "" && member(f.k().neq, constant.MakeInt64(f.lo).ExactString()) {
 		return f, false
 	}
 	return f, true

@@ -31,7 +31,7 @@ func TestFactAnd(t *testing.T) {
 
 	m, ok = and(fact{c: &consts{neq: `"b"`}}, fact{c: &consts{neq: `"a"`}})
 	assert.True(t, ok)
-	assert.Equal(t, "\"a\"\x00\"b\"", m.neq(), "different from both, sorted")
+	assert.Equal(t, "\"a\"\x00\"b\"", m.k().neq, "different from both, sorted")
 
 	_, ok = and(m, fact{c: &consts{eq: `"a"`}})
 	assert.False(t, ok, "equal to a constant it differs from")

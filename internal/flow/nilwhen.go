@@ -103,7 +103,7 @@ func (a *analysis) paramFacts(st *pstate) summary.Cond {
 			continue
 		}
 		c = append(c, summary.ParamFact{Param: param, Field: field, Is: f.is, Ranged: f.ranged, Lo: f.lo, Hi: f.hi,
-			Eq: f.eq(), Neq: f.neq(), TypeIn: f.tin(), TypeOut: f.tout()})
+			Eq: f.k().eq, Neq: f.k().neq, TypeIn: f.k().tin, TypeOut: f.k().tout}) // f.k() copies, never allocates
 		if len(c) == summary.MaxCondFacts {
 			break
 		}
@@ -176,7 +176,8 @@ func typeKey(t types.Type) string {
 // facts. An interface it cannot find (unnamed, or in a package this one
 // does not import) decides nothing.
 func (a *analysis) typeHolds(dyn types.Type, f fact) bool {
-	if f.tin() == "" && f.tout() == "" {
+	k := f.k()
+	if k.tin == "" && k.tout == "" {
 		return true
 	}
 	passes := func(key string) (pass, known bool) {
@@ -189,12 +190,12 @@ func (a *analysis) typeHolds(dyn types.Type, f fact) bool {
 		}
 		return key == types.TypeString(dyn, nil), true
 	}
-	for key := range strings.SplitSeq(f.tin(), "\x00") {
+	for key := range strings.SplitSeq(k.tin, "\x00") {
 		if pass, known := passes(key); key != "" && known && !pass {
 			return false
 		}
 	}
-	for key := range strings.SplitSeq(f.tout(), "\x00") {
+	for key := range strings.SplitSeq(k.tout, "\x00") {
 		if pass, known := passes(key); key != "" && known && pass {
 			return false
 		}
