@@ -290,6 +290,13 @@ func (a *analysis) operandKey(v ssa.Value) any {
 			return elemKey{a.ident(ia.X), a.operandKey(ia.Index)}
 		}
 	}
+	if c, ok := v.(*ssa.Call); ok {
+		// A getter's result as a key is the field it reads: m[b.ID()]
+		// twice is one lookup, as m[b.id] twice is.
+		if f, ok := getterField(c.Common().StaticCallee()); ok && len(c.Call.Args) == 1 {
+			return a.newPath(a.ident(c.Call.Args[0]), f)
+		}
+	}
 	if b, ok := v.(*ssa.BinOp); ok && arithmetic(b.Op) && register(b.X) && register(b.Y) {
 		// n-1 computed twice is one index: `ps[n-1].F != nil` guards a
 		// later ps[n-1].F. Operands read from memory are left out: a store
@@ -297,6 +304,32 @@ func (a *analysis) operandKey(v ssa.Value) any {
 		return binKey{b.Op, a.operandKey(b.X), a.operandKey(b.Y)}
 	}
 	return a.ident(v)
+}
+
+// getterField returns the field that fn, a method of this package with
+// a body of one block, only reads and returns: `func (b *Broker) ID()
+// int32 { return b.id }` (or the same of a struct value).
+func getterField(fn *ssa.Function) (int, bool) {
+	if fn == nil || len(fn.Blocks) != 1 || len(fn.Params) != 1 {
+		return 0, false
+	}
+	instrs := fn.Blocks[0].Instrs
+	ret, ok := instrs[len(instrs)-1].(*ssa.Return)
+	if !ok || len(ret.Results) != 1 {
+		return 0, false
+	}
+	p := fn.Params[0]
+	switch r := ret.Results[0].(type) {
+	case *ssa.UnOp: // *(&p.f)
+		if fa, ok := r.X.(*ssa.FieldAddr); ok && r.Op == token.MUL && fa.X == p && len(instrs) == 3 {
+			return fa.Field, true
+		}
+	case *ssa.Field: // p.f of a struct value
+		if r.X == p && len(instrs) == 2 {
+			return r.Field, true
+		}
+	}
+	return 0, false
 }
 
 // binKey is the key of an arithmetic value by its operator and operands'

@@ -264,3 +264,31 @@ func substitute(params, args []*Block) int {
 	}
 	return n
 }
+
+// A getter's result as a map key is the field it reads (sarama's
+// client.brokers[broker.ID()]): checked under one call, used under another.
+type broker struct {
+	id   int32
+	addr string
+}
+
+func (b *broker) ID() int32 { return b.id } // want ID:"nilsentry\\(p0=derefs\\)"
+
+func (b *broker) Addr() string { return b.addr } // want Addr:"nilsentry\\(p0=derefs\\)"
+
+func registerBroker(brokers map[int32]*broker, b *broker) string {
+	if brokers[b.ID()] == nil {
+		brokers[b.ID()] = b
+		return ""
+	}
+	return brokers[b.ID()].addr
+}
+
+// Still reported: the key read is another broker's.
+func registerOther(brokers map[int32]*broker, b, other *broker) string {
+	if brokers[b.ID()] == nil {
+		brokers[b.ID()] = b
+		return ""
+	}
+	return brokers[other.ID()].addr // want `nil dereference: brokers\[other.ID\(\)\] may be nil here \(map lookup may miss at paths.go:\d+\)`
+}
