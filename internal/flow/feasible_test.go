@@ -63,3 +63,27 @@ func TestStateImplies(t *testing.T) {
 	assert.True(t, narrower.implies(wider), "a narrower range implies a wider one")
 	assert.False(t, wider.implies(narrower))
 }
+
+func TestUnion(t *testing.T) {
+	assert.Equal(t, "a\x00b", union("a\x00b", "b"), "a subset adds nothing")
+	assert.Equal(t, "a\x00b", union("b", "a\x00b"))
+	assert.Equal(t, "a\x00b\x00c", union("a\x00c", "b"), "sorted")
+	assert.Equal(t, "a", union("", "a"))
+	assert.True(t, subset("", "a"))
+	assert.False(t, member("ab\x00c", "a"), "elements, not substrings")
+}
+
+func TestWiden(t *testing.T) {
+	x, y := &struct{}{}, &struct{}{}
+	known := []*pstate{
+		{facts: factSet{{"p", fact{is: 1}}, {x, fact{is: 1}}}},
+		{facts: factSet{{"p", fact{is: 1}}, {x, fact{is: -1}}, {y, fact{is: 1}}}},
+	}
+	st := &pstate{facts: factSet{{"p", fact{is: 1}}, {y, fact{is: 1}}}}
+	w := widen(st, known)
+	assert.Equal(t, factSet{{"p", fact{is: 1}}}, w.facts, "only what every state requires")
+	for _, k := range known {
+		assert.True(t, k.implies(w), "the states searched imply the widened one")
+	}
+	assert.True(t, st.implies(w))
+}
