@@ -310,10 +310,14 @@ type analysis struct {
 	reported   map[token.Pos]bool
 	derefSites map[token.Pos]Finding // unguarded dereferences, for deref-before-check
 	paramDeref map[*ssa.Parameter]nilstate.Step
-	returns    []returnSite
-	typedNils  map[int]*summary.TypedNil // by result index (sinks.go, typedNil)
-	uses       map[types.Object]summary.FieldUses
-	captures   map[Capture]CapturedState
+	// paramDerefs are the dereferences of unknown parameters, in order;
+	// final keeps the first of each parameter that every return passes
+	// (which blocks return is known only once all are reached).
+	paramDerefs []paramDerefAt
+	returns     []returnSite
+	typedNils   map[int]*summary.TypedNil // by result index (sinks.go, typedNil)
+	uses        map[types.Object]summary.FieldUses
+	captures    map[Capture]CapturedState
 
 	frozen map[*ssa.FreeVar]bool // captured variables assigned once (closures.go)
 
@@ -354,6 +358,22 @@ func newAnalysis(fn *ssa.Function, env Env) *analysis {
 // did not change keeps its exit state.
 func (a *analysis) solve() string {
 	order := reversePostorder(a.fn)
+	// stale marks the blocks whose entry state must be computed again: a
+	// block's entry depends only on its predecessors' exit states, so
+	// only a changed exit state makes its successors stale. Without it,
+	// every round would recompute every entry, and the round that merely
+	// confirms the fixed point (the only other round of a function
+	// without loops) would cost as much as the first.
+	stale := make([]bool, len(a.fn.Blocks))
+	for i := range stale {
+		stale[i] = true
+	}
+	// Without loops, reverse postorder visits every predecessor of a
+	// block before the block: the first round reaches the fixed point,
+	// so it reports too, and final need not replay the blocks.
+	if !hasBackEdge(order) {
+		a.startReporting()
+	}
 	stored := 0
 	for round := 0; ; round++ {
 		if round == maxRounds {
@@ -361,6 +381,10 @@ func (a *analysis) solve() string {
 		}
 		changed := false
 		for _, b := range order {
+			if !stale[b.Index] {
+				continue
+			}
+			stale[b.Index] = false
 			entry := a.entry(b)
 			if entry == nil {
 				continue
@@ -382,6 +406,9 @@ func (a *analysis) solve() string {
 			stored += len(out) - len(a.out[b.Index])
 			a.recycle(a.out[b.Index])
 			a.out[b.Index] = out
+			for _, succ := range b.Succs {
+				stale[succ.Index] = true
+			}
 			if stored > maxStored {
 				return fmt.Sprintf("%d facts at block boundaries exceed the budget of %d", stored, maxStored)
 			}
@@ -477,6 +504,12 @@ func (a *analysis) absent(st facts, k any) nilstate.State {
 	return a.intrinsicOfKey(k)
 }
 
+type paramDerefAt struct {
+	p  *ssa.Parameter
+	b  *ssa.BasicBlock
+	at token.Pos
+}
+
 func sameFacts(x, y facts) bool {
 	if len(x) != len(y) {
 		return false
@@ -490,14 +523,33 @@ func sameFacts(x, y facts) bool {
 	return true
 }
 
-// final replays every reached block once more with reporting on, and
-// records returns and parameter dereferences for the summary.
+// final replays every reached block once more with reporting on, unless
+// solve reported already, and records returns and parameter dereferences
+// for the summary.
 func (a *analysis) final() {
+	if !a.reporting {
+		a.startReporting()
+		a.replay()
+	}
+	for _, d := range a.paramDerefs {
+		if _, seen := a.paramDeref[d.p]; !seen && a.onEveryPath(d.b) {
+			a.paramDeref[d.p] = a.step(d.at, "dereferenced")
+		}
+	}
+	a.definite()
+}
+
+func (a *analysis) startReporting() {
 	a.reporting = true
 	a.reported = make(map[token.Pos]bool)
 	a.derefSites = spareDeref.getOrMake()
 	a.paramDeref = make(map[*ssa.Parameter]nilstate.Step)
 	a.uses = make(map[types.Object]summary.FieldUses)
+}
+
+// replay runs every reached block's transfer from its fixed-point entry
+// state.
+func (a *analysis) replay() {
 	for _, b := range reversePostorder(a.fn) {
 		if a.in[b.Index] == nil {
 			continue
@@ -515,7 +567,23 @@ func (a *analysis) final() {
 		}
 		// out stays: returns keep their facts for the summary (recordReturn).
 	}
-	a.definite()
+}
+
+// hasBackEdge reports whether an edge of the reached CFG goes to a block
+// that order (a reverse postorder) does not put after its source.
+func hasBackEdge(order []*ssa.BasicBlock) bool {
+	at := make(map[*ssa.BasicBlock]int, len(order))
+	for i, b := range order {
+		at[b] = i
+	}
+	for i, b := range order {
+		for _, s := range b.Succs {
+			if j, ok := at[s]; ok && j <= i {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // stateOf is the state of v in st (see get). ctx names the variable and

@@ -167,10 +167,8 @@ func (a *analysis) sink(st facts, instr ssa.Instruction, v ssa.Value, f Finding)
 			}
 			a.emit(f)
 		case s.Kind == nilstate.Unknown:
-			if p, ok := a.key(v).(*ssa.Parameter); ok && a.onEveryPath(instr.Block()) {
-				if _, seen := a.paramDeref[p]; !seen {
-					a.paramDeref[p] = a.step(f.Pos, "dereferenced")
-				}
+			if p, ok := a.key(v).(*ssa.Parameter); ok {
+				a.paramDerefs = append(a.paramDerefs, paramDerefAt{p, instr.Block(), f.Pos})
 			}
 		}
 	}
