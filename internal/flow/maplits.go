@@ -49,11 +49,12 @@ func MapLiterals(pkg *ssa.Package, fns []*ssa.Function) map[*ssa.Global]map[stri
 	// Any other use of the variable than a load read by lookups, len and
 	// range, or the initializer's store, may change the map.
 	all := append([]*ssa.Function{initFn}, fns...)
+	var ops []*ssa.Value // reused: a fresh array per instruction escapes
 	for _, fn := range all {
 		for _, b := range fn.Blocks {
 			for _, instr := range b.Instrs {
-				var ops [8]*ssa.Value
-				for _, op := range instr.Operands(ops[:0]) {
+				ops = instr.Operands(ops[:0])
+				for _, op := range ops {
 					g, ok := (*op).(*ssa.Global)
 					if !ok || lits[g] == nil {
 						continue
