@@ -504,6 +504,19 @@ func (w *walker) block(st *pstate, b *ssa.BasicBlock, at int) bool {
 				return false
 			}
 		case *ssa.Call:
+			if c := instr.Common(); isBuiltin(c.Value, "delete") && len(c.Args) == 2 {
+				// After delete(m, k), m[k] misses: the nil the path
+				// looks for, and never anything else.
+				lk := lookupKey{a.ident(c.Args[0]), a.operandKey(c.Args[1])}
+				f, ok := st.facts.get(lk)
+				w.drop(st, func(k any, _ fact) bool {
+					l, ok := k.(lookupKey)
+					return ok && l.m == lk.m
+				})
+				if ok && f.is < 0 {
+					return false
+				}
+			}
 			if _, ok := instr.Call.Value.(*ssa.Builtin); ok {
 				break
 			}
@@ -577,12 +590,27 @@ func (w *walker) defined(st *pstate, v ssa.Value) bool {
 			}
 		}
 	}
+	if next, ok := v.(*ssa.Next); ok {
+		// A range over a map binds a key the map holds: m[k] is not
+		// missing here (a delete since would have satisfied the fact).
+		if rng, ok := next.Iter.(*ssa.Range); ok && !next.IsString {
+			if f, ok := st.facts.get(lookupKey{a.ident(rng.X), tupleKey{next, 1}}); ok && f.is > 0 {
+				return false
+			}
+		}
+	}
+	// m[k] with k a key of m's own range is memory, not a source: what
+	// the path says of it was made by a delete before, or is not so.
+	keep := func(any) bool { return false }
+	if l, ok := v.(*ssa.Lookup); ok && !l.CommaOk && a.rangedKeyOf(l.Index) != nil {
+		keep = func(s any) bool { return s == k }
+	}
 	ok := w.contract(st, v)
 	finish := func(st *pstate) bool {
-		if !w.witnessed(st, func(s any) bool { return s == k || isTupleOf(s, v) }) {
+		if !w.witnessed(st, func(s any) bool { return (s == k || isTupleOf(s, v)) && !keep(s) }) {
 			return false
 		}
-		w.drop(st, func(k any, _ fact) bool { return mentions(k, v) })
+		w.drop(st, func(k any, _ fact) bool { return mentions(k, v) && !keep(k) })
 		st.rels = slices.DeleteFunc(st.rels, func(r rel) bool { return r.x == v || r.y == v })
 		return true
 	}

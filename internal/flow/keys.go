@@ -41,6 +41,11 @@ type lookupKey struct {
 	m, k any
 }
 
+// deletedKey marks a map's key as deleted: the next lookup misses.
+type deletedKey struct {
+	m, k any
+}
+
 type constKey struct {
 	value string
 	typ   string

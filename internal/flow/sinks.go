@@ -67,8 +67,14 @@ func (a *analysis) transfer(st facts, b *ssa.BasicBlock) facts {
 			if nilable(instr.Value.Type()) {
 				// m[k] = v: a later m[k] reads v.
 				st[lookupKey{a.ident(instr.Map), a.operandKey(instr.Key)}] = a.stateOf(st, instr.Value, constCtx{before: instr.Pos()})
+				delete(st, deletedKey{a.ident(instr.Map), a.operandKey(instr.Key)})
 			}
 		case *ssa.Lookup:
+			if !instr.CommaOk {
+				if s, ok := st[deletedKey{a.ident(instr.X), a.operandKey(instr.Index)}]; ok {
+					st[a.key(instr)] = s
+				}
+			}
 			if instr.CommaOk && a.reporting {
 				if f := a.loadedField(instr.X); f != nil {
 					a.use(MapElems{f}, summary.FieldUses{Guarded: 1}) // v, ok := s.m[k]
@@ -88,7 +94,14 @@ func (a *analysis) transfer(st facts, b *ssa.BasicBlock) facts {
 					a.use(a.judged[s.Ev], summary.FieldUses{Guarded: 1})
 				}
 			}
+		case *ssa.Next:
+			// A step of a range over a map binds a new key, which the
+			// map holds (keyOfSameMap) until a delete says otherwise.
+			if rng, ok := instr.Iter.(*ssa.Range); ok && !instr.IsString {
+				delete(st, deletedKey{a.ident(rng.X), tupleKey{instr, 1}})
+			}
 		case *ssa.Call:
+			a.deleted(st, instr.Common())
 			a.call(st, instr, instr.Common())
 			if noReturnInvoke(instr.Common()) {
 				return nil // the rest of the block does not run
@@ -114,6 +127,18 @@ func (a *analysis) transfer(st facts, b *ssa.BasicBlock) facts {
 	return st
 }
 
+// deleted records that after delete(m, k), a lookup of m[k] misses. It
+// is kept apart from the lookup's own key, which values looked up before
+// the delete share (`h := m[c]; delete(m, c); h.x` is fine).
+func (a *analysis) deleted(st facts, c *ssa.CallCommon) {
+	if !isBuiltin(c.Value, "delete") || len(c.Args) != 2 {
+		return
+	}
+	if m, ok := c.Args[0].Type().Underlying().(*types.Map); ok && nilable(m.Elem()) {
+		st[deletedKey{a.ident(c.Args[0]), a.operandKey(c.Args[1])}] = a.maybeNil(c.Pos(), "deleted from the map")
+	}
+}
+
 // sink checks v where instr would panic if v were nil. Afterwards v is
 // non-nil: either the operation succeeded or the goroutine panicked.
 func (a *analysis) sink(st facts, instr ssa.Instruction, v ssa.Value, f Finding) {
@@ -124,6 +149,10 @@ func (a *analysis) sink(st facts, instr ssa.Instruction, v ssa.Value, f Finding)
 			obj = field
 		} else if s.Kind.MayBeNil() {
 			obj = a.judged[s.Ev] // a field's or result's value, through a φ or a copy
+		} else if l, ok := v.(*ssa.Lookup); ok && a.rangedKeyOf(l.Index) != nil {
+			if f := a.loadedField(l.X); f != nil {
+				obj = MapElems{f} // still a lookup the package makes unchecked
+			}
 		}
 		if obj != nil {
 			switch {

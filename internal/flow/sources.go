@@ -126,10 +126,15 @@ func (a *analysis) literalKey(l *ssa.Lookup) bool {
 	return ok && a.env.MapLiteral(g)[k.Value.ExactString()]
 }
 
-// keyOfSameMap reports whether a lookup's key is an element of the map's
-// own sorted or collected keys (`for _, k := range
-// slices.Sorted(maps.Keys(m)) { m[k] }`): it cannot miss.
+// keyOfSameMap reports whether a lookup's key is a key of the map
+// itself: the key of a range over the map (`for k := range m { m[k] }`;
+// a delete in the loop makes m[k] miss again, see transfer), or an
+// element of its sorted or collected keys (`for _, k := range
+// slices.Sorted(maps.Keys(m)) { m[k] }`). It cannot miss.
 func (a *analysis) keyOfSameMap(l *ssa.Lookup) bool {
+	if m := a.rangedKeyOf(l.Index); m != nil {
+		return m == a.ident(l.X)
+	}
 	load, ok := l.Index.(*ssa.UnOp)
 	if !ok || load.Op != token.MUL {
 		return false

@@ -38,7 +38,7 @@ function kind(s) {
 	if (s == "declared without a value") return "declared"
 	if (s == "assigned nil") return "assigned-nil"
 	if (s == "nil") return "nil"
-	if (s == "map lookup may miss") return "map-miss"
+	if (s == "map lookup may miss" || s == "deleted from the map") return "map-miss"
 	if (s == "type assertion may fail") return "assert-fail"
 	if (s == "receive from a closed channel") return "chan-closed"
 	if (s == "checked for nil") return "checked"

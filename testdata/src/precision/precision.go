@@ -297,6 +297,82 @@ func runOverwritten(tests map[string]*Test, first string) string {
 	return out
 }
 
+// The key of a range over the map itself is in the map, until a delete
+// in the loop takes it out.
+type registry struct {
+	byName  map[string]*Test
+	cancels map[string]func()
+}
+
+func (r *registry) names() string {
+	out := ""
+	for name := range r.byName {
+		out += r.byName[name].Name // ranging r.byName gives its keys
+	}
+	return out
+}
+
+func (r *registry) cancelExcept(keep map[string]bool) {
+	for name := range r.cancels {
+		if !keep[name] {
+			r.cancels[name]() // deleted only after the call
+			delete(r.cancels, name)
+		}
+	}
+}
+
+func rangeOther(tests, other map[string]*Test) string {
+	out := ""
+	for name := range other {
+		out += tests[name].Name // want `nil dereference: tests\[name\] may be nil here \(map lookup may miss`
+	}
+	return out
+}
+
+func rangeDeleted(tests map[string]*Test) string {
+	out := ""
+	for name := range tests {
+		delete(tests, name)
+		out += tests[name].Name // want `nil dereference: tests\[name\] may be nil here \(deleted from the map at`
+	}
+	return out
+}
+
+func rangeMaybeDeleted(tests map[string]*Test, drop bool) string {
+	out := ""
+	for name := range tests {
+		if drop {
+			delete(tests, name)
+		}
+		out += tests[name].Name // want `nil dereference: tests\[name\] may be nil here \(deleted from the map at`
+	}
+	return out
+}
+
+func rangeDeletedOther(tests map[string]*Test, other string) string {
+	out := ""
+	for name := range tests {
+		delete(tests, other) // other may be name
+		out += tests[name].Name
+	}
+	return out
+}
+
+func deletedAfterSet(m map[string]*Test, k string) string {
+	m[k] = &Test{}
+	delete(m, k)
+	return m[k].Name // want `nil dereference: m\[k\] may be nil here \(deleted from the map at`
+}
+
+func deletedAfterLookup(m map[string]*Test, k string) string {
+	h := m[k]
+	if h == nil {
+		return ""
+	}
+	delete(m, k)
+	return h.Name // h was looked up before the delete
+}
+
 type contract struct{ Sigs []string }
 
 func fillThenUpdate(types []string, sigs [][]string) map[string]*contract {
