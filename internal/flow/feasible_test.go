@@ -70,6 +70,12 @@ func TestUnion(t *testing.T) {
 	assert.Equal(t, "a\x00b\x00c", union("a\x00c", "b"), "sorted")
 	assert.Equal(t, "a", union("", "a"))
 	assert.True(t, subset("", "a"))
+	assert.True(t, subset("a\x00c", "a\x00b\x00c"))
+	assert.True(t, subset("c", "a\x00b\x00c"), "the last element")
+	assert.False(t, subset("a\x00d", "a\x00b\x00c"), "past the end")
+	assert.False(t, subset("b", "a\x00c"), "between two elements")
+	assert.False(t, subset("a", ""))
+	assert.False(t, subset("ab", "a\x00abc"), "elements, not prefixes")
 	assert.False(t, member("ab\x00c", "a"), "elements, not substrings")
 }
 
