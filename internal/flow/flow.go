@@ -334,7 +334,9 @@ type analysis struct {
 	bases      []map[pathKey]bool // per block, paths of live loads (live.go)
 	blockConds []blockCond
 	stored     map[int]bool
-	loops      []bool // by block index
+	// readGlobals are the globals the function reads (readsGlobal).
+	readGlobals map[*ssa.Global]bool
+	loops       []bool // by block index
 }
 
 func newAnalysis(fn *ssa.Function, env Env) *analysis {

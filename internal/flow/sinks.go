@@ -322,11 +322,25 @@ func (a *analysis) invalidate(st facts, call ssa.CallInstruction) {
 		return
 	}
 	reachable := a.mayWrite(call)
-	stale := func(p pathKey) bool {
-		s, ok := st[p]
-		return ok && s.Kind.MayBeNil() && reachable(p)
+	// The paths that may be nil and that the call may write: their
+	// current loads keep the state they had (retire). Most calls have
+	// none, and then need no pass over the loads.
+	var stale []pathKey
+	for k, s := range st {
+		if p, ok := k.(pathKey); ok && s.Kind.MayBeNil() && reachable(p) {
+			stale = append(stale, p)
+		}
 	}
-	a.retire(st, stale)
+	switch {
+	case len(stale) > 8:
+		set := make(map[pathKey]bool, len(stale))
+		for _, p := range stale {
+			set[p] = true
+		}
+		a.retire(st, func(p pathKey) bool { return set[p] })
+	case len(stale) > 0:
+		a.retire(st, func(p pathKey) bool { return slices.Contains(stale, p) })
+	}
 	for k, s := range st {
 		p, ok := k.(pathKey)
 		switch {
@@ -580,6 +594,12 @@ func (a *analysis) store(st facts, s *ssa.Store) {
 	if !ok {
 		return
 	}
+	if g, ok := s.Addr.(*ssa.Global); ok && !a.readsGlobal(g) {
+		// Nothing in the function can read a fact about g (a package
+		// initializer of generated code stores thousands of them, and
+		// each fact kept would slow every later store and call).
+		return
+	}
 	a.retire(st, func(k pathKey) bool { return k == p || under(k, p) })
 	a.retireCopies(st, p)
 	for k := range st {
@@ -612,6 +632,28 @@ func (a *analysis) store(st facts, s *ssa.Store) {
 		}
 	}
 	st[p] = val
+}
+
+// readsGlobal reports whether the function uses g other than as the
+// address of a store: loads, field and element addresses, calls.
+func (a *analysis) readsGlobal(g *ssa.Global) bool {
+	if a.readGlobals == nil {
+		a.readGlobals = make(map[*ssa.Global]bool)
+		var ops []*ssa.Value
+		for _, b := range a.fn.Blocks {
+			for _, instr := range b.Instrs {
+				ops = instr.Operands(ops[:0])
+				for i, op := range ops {
+					if g, ok := (*op).(*ssa.Global); ok {
+						if _, store := instr.(*ssa.Store); !store || i != 0 {
+							a.readGlobals[g] = true
+						}
+					}
+				}
+			}
+		}
+	}
+	return a.readGlobals[g]
 }
 
 // alloc: the fields of a fresh struct are zero until stored, so a
