@@ -309,7 +309,7 @@ type analysis struct {
 	findings   []Finding
 	reported   map[token.Pos]bool
 	derefSites map[token.Pos]Finding // unguarded dereferences, for deref-before-check
-	paramDeref map[*ssa.Parameter]nilstate.Step
+	paramDeref map[*ssa.Parameter]bool
 	// paramDerefs are the dereferences of unknown parameters, in order;
 	// final keeps the first of each parameter that every return passes
 	// (which blocks return is known only once all are reached).
@@ -507,9 +507,8 @@ func (a *analysis) absent(st facts, k any) nilstate.State {
 }
 
 type paramDerefAt struct {
-	p  *ssa.Parameter
-	b  *ssa.BasicBlock
-	at token.Pos
+	p *ssa.Parameter
+	b *ssa.BasicBlock
 }
 
 func sameFacts(x, y facts) bool {
@@ -534,8 +533,8 @@ func (a *analysis) final() {
 		a.replay()
 	}
 	for _, d := range a.paramDerefs {
-		if _, seen := a.paramDeref[d.p]; !seen && a.onEveryPath(d.b) {
-			a.paramDeref[d.p] = a.step(d.at, "dereferenced")
+		if !a.paramDeref[d.p] && a.onEveryPath(d.b) {
+			a.paramDeref[d.p] = true
 		}
 	}
 	a.definite()
@@ -545,7 +544,7 @@ func (a *analysis) startReporting() {
 	a.reporting = true
 	a.reported = make(map[token.Pos]bool)
 	a.derefSites = spareDeref.getOrMake()
-	a.paramDeref = make(map[*ssa.Parameter]nilstate.Step)
+	a.paramDeref = make(map[*ssa.Parameter]bool)
 	a.uses = make(map[types.Object]summary.FieldUses)
 }
 

@@ -197,7 +197,7 @@ func (a *analysis) sink(st facts, instr ssa.Instruction, v ssa.Value, f Finding)
 			a.emit(f)
 		case s.Kind == nilstate.Unknown:
 			if p, ok := a.key(v).(*ssa.Parameter); ok {
-				a.paramDerefs = append(a.paramDerefs, paramDerefAt{p, instr.Block(), f.Pos})
+				a.paramDerefs = append(a.paramDerefs, paramDerefAt{p, instr.Block()})
 			}
 		}
 	}

@@ -187,8 +187,8 @@ func (a *analysis) summarize() *summary.Summary {
 				NonNilAfter:     a.nonNilAtReturns(p),
 				NonNilIfTrue:    isPredicate && a.nonZeroOnlyIfNonNil(p),
 				NonNilIfNonZero: isCount && a.nonZeroOnlyIfNonNil(p)}
-		} else if at, ok := a.paramDeref[p]; ok {
-			sum.Params[i] = summary.Param{Kind: summary.ParamDerefs, At: at}
+		} else if a.paramDeref[p] {
+			sum.Params[i] = summary.Param{Kind: summary.ParamDerefs}
 		}
 		sum.Params[i].NilAfter = a.nilAtReturns(p) // also through a helper: check2(v, err) { check(err) }
 		sum.Params[i].FieldsAfter = fieldsAfter

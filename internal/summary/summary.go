@@ -125,7 +125,6 @@ const (
 // Param describes one parameter; for methods, Params[0] is the receiver.
 type Param struct {
 	Kind ParamKind
-	At   nilstate.Step // the dereference (ParamDerefs)
 	// NonNilAfter: the function returns only if the argument is non-nil
 	// (mustNotBeNil(u), an assertion helper).
 	NonNilAfter bool
@@ -378,10 +377,7 @@ func Portable(s *Summary, pkg string) *Fact {
 			f.Summary.Results[i].TypedNil = &TypedNil{Ev: Export(t.Ev, pkg), Type: t.Type, Derefs: t.Derefs}
 		}
 	}
-	for i, p := range s.Params {
-		p.At = exportStep(p.At, pkg)
-		f.Summary.Params[i] = p
-	}
+	copy(f.Summary.Params, s.Params)
 	return f
 }
 
