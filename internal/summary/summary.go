@@ -231,7 +231,10 @@ func (s *Summary) Interesting() bool {
 		}
 	}
 	for _, p := range s.Params {
-		if p.Kind != ParamUnknown || p.NonNilAfter || p.NilAfter || p.NonNilIfTrue || p.NonNilIfNonZero || p.TrueAfter || p.FieldsAfter != 0 || p.FieldsIfTrue != 0 || p.FieldsIfFalse != 0 || p.NestedAfter[0].Len() > 0 {
+		// ParamNilSafe alone tells callers nothing an absent summary
+		// does not: neither makes a nil argument a finding. Proto getters
+		// and nil-safe String methods would otherwise be most facts.
+		if p.Kind == ParamDerefs || p.NonNilAfter || p.NilAfter || p.NonNilIfTrue || p.NonNilIfNonZero || p.TrueAfter || p.FieldsAfter != 0 || p.FieldsIfTrue != 0 || p.FieldsIfFalse != 0 || p.NestedAfter[0].Len() > 0 {
 			return true
 		}
 	}

@@ -42,6 +42,10 @@ func TestEqualAndInteresting(t *testing.T) {
 	assert.False(t, a.Equal(b))
 	assert.True(t, a.Interesting())
 	assert.False(t, (&summary.Summary{Results: []summary.Result{{}}, Params: []summary.Param{{}}}).Interesting())
+	assert.False(t, (&summary.Summary{Params: []summary.Param{{Kind: summary.ParamNilSafe}}}).Interesting(),
+		"a nil-safe parameter alone changes nothing for callers")
+	assert.True(t, (&summary.Summary{Params: []summary.Param{{Kind: summary.ParamNilSafe, NonNilIfTrue: true}}}).Interesting())
+	assert.True(t, (&summary.Summary{Params: []summary.Param{{Kind: summary.ParamDerefs}}}).Interesting())
 	var none *summary.Summary
 	assert.True(t, none.Equal(nil))
 	assert.False(t, none.Equal(a))
