@@ -230,14 +230,22 @@ func (n *branchNode) branches() []Branch {
 
 // feasible reports whether v can be nil at instr on some path from the
 // function's entry that satisfies the conditions it passes.
-// The path found, if any, is left in a.foundPath.
 func (a *analysis) feasible(instr ssa.Instruction, v ssa.Value) bool {
-	a.foundPath = nil
+	_, ok := a.feasiblePath(instr, v, false)
+	return ok
+}
+
+// feasiblePath is feasible, and with withPath the branches of the path
+// found (nil when the search ran out of budget), which only findings show.
+func (a *analysis) feasiblePath(instr ssa.Instruction, v ssa.Value, withPath bool) ([]Branch, bool) {
+	var bs []Branch
 	found, exhausted := a.search(instr, v, func(_ *pstate, path *branchNode) bool {
-		a.foundPath = path.branches()
+		if withPath {
+			bs = path.branches()
+		}
 		return true
 	})
-	return found || exhausted
+	return bs, found || exhausted
 }
 
 // search walks back from instr with v nil and calls atEntry with each

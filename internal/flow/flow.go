@@ -325,7 +325,6 @@ type analysis struct {
 
 	pathSteps int      // spent by feasibility searches (feasible.go)
 	condSteps int      // spent by the searches for NilWhen conditions (nilwhen.go)
-	foundPath []Branch // the path the last feasibility search found
 
 	calls  []CallCheck  // entry paths at calls (entry.go)
 	stores map[any]bool // may a call store a field (entry.go)

@@ -185,15 +185,16 @@ func (a *analysis) sink(st facts, instr ssa.Instruction, v ssa.Value, f Finding)
 		if _, seen := a.derefSites[f.Pos]; unproven && !seen && f.Pos.IsValid() {
 			a.derefSites[f.Pos] = f
 		}
+		feasible := true
+		if s.Kind == nilstate.MaybeNil {
+			f.Path, feasible = a.feasiblePath(instr, v, true)
+		}
 		switch {
-		case s.Kind == nilstate.MaybeNil && !a.feasible(instr, v):
+		case !feasible:
 			// No path on which v is nil reaches here (feasible.go).
 		case s.Kind.MayBeNil():
 			f.State = s
 			f.Entry = a.entryPath(v, s, instr)
-			if s.Kind == nilstate.MaybeNil {
-				f.Path = a.foundPath
-			}
 			a.emit(f)
 		case s.Kind == nilstate.Unknown:
 			if p, ok := a.key(v).(*ssa.Parameter); ok {
