@@ -323,8 +323,8 @@ type analysis struct {
 
 	through map[ssa.Value]bool // values in loops that paths go through (keys.go)
 
-	pathSteps int      // spent by feasibility searches (feasible.go)
-	condSteps int      // spent by the searches for NilWhen conditions (nilwhen.go)
+	pathSteps int // spent by feasibility searches (feasible.go)
+	condSteps int // spent by the searches for NilWhen conditions (nilwhen.go)
 
 	calls  []CallCheck  // entry paths at calls (entry.go)
 	stores map[any]bool // may a call store a field (entry.go)
@@ -333,6 +333,8 @@ type analysis struct {
 	bases      []map[pathKey]bool // per block, paths of live loads (live.go)
 	blockConds []blockCond
 	stored     map[int]bool
+	// deletes are the delete calls of each map key (missesAfterDelete).
+	deletes map[deletedKey][]ssa.Instruction
 	// readGlobals are the globals the function reads (readsGlobal).
 	readGlobals map[*ssa.Global]bool
 	loops       []bool // by block index

@@ -71,7 +71,8 @@ func (a *analysis) transfer(st facts, b *ssa.BasicBlock) facts {
 			}
 		case *ssa.Lookup:
 			if !instr.CommaOk {
-				if s, ok := st[deletedKey{a.ident(instr.X), a.operandKey(instr.Index)}]; ok {
+				dk := deletedKey{a.ident(instr.X), a.operandKey(instr.Index)}
+				if s, ok := st[dk]; ok && a.missesAfterDelete(dk, instr) {
 					st[a.key(instr)] = s
 				}
 			}
@@ -101,7 +102,7 @@ func (a *analysis) transfer(st facts, b *ssa.BasicBlock) facts {
 				delete(st, deletedKey{a.ident(rng.X), tupleKey{instr, 1}})
 			}
 		case *ssa.Call:
-			a.deleted(st, instr.Common())
+			a.deleted(st, instr)
 			a.call(st, instr, instr.Common())
 			if noReturnInvoke(instr.Common()) {
 				return nil // the rest of the block does not run
@@ -130,13 +131,52 @@ func (a *analysis) transfer(st facts, b *ssa.BasicBlock) facts {
 // deleted records that after delete(m, k), a lookup of m[k] misses. It
 // is kept apart from the lookup's own key, which values looked up before
 // the delete share (`h := m[c]; delete(m, c); h.x` is fine).
-func (a *analysis) deleted(st facts, c *ssa.CallCommon) {
+func (a *analysis) deleted(st facts, call *ssa.Call) {
+	c := call.Common()
 	if !isBuiltin(c.Value, "delete") || len(c.Args) != 2 {
 		return
 	}
 	if m, ok := c.Args[0].Type().Underlying().(*types.Map); ok && nilable(m.Elem()) {
-		st[deletedKey{a.ident(c.Args[0]), a.operandKey(c.Args[1])}] = a.maybeNil(c.Pos(), "deleted from the map")
+		k := deletedKey{a.ident(c.Args[0]), a.operandKey(c.Args[1])}
+		st[k] = a.maybeNil(c.Pos(), "deleted from the map")
+		if a.deletes == nil {
+			a.deletes = make(map[deletedKey][]ssa.Instruction)
+		}
+		if !slices.Contains(a.deletes[k], ssa.Instruction(call)) {
+			a.deletes[k] = append(a.deletes[k], call)
+		}
 	}
+}
+
+// missesAfterDelete reports whether a delete of the key that every path
+// to lookup passes makes it miss. A delete only dominance vouches for:
+// a key's fact flows around a loop's back edge, where the same key
+// expression names the next element (`for _, k := range ks { m[k].Close();
+// delete(m, k) }` deletes the key the next lookup no longer uses).
+func (a *analysis) missesAfterDelete(k deletedKey, lookup ssa.Instruction) bool {
+	for _, d := range a.deletes[k] {
+		if dominatesInstr(d, lookup) {
+			return true
+		}
+	}
+	return false
+}
+
+// dominatesInstr reports whether every path to y passes x first.
+func dominatesInstr(x, y ssa.Instruction) bool {
+	bx, by := x.Block(), y.Block()
+	if bx != by {
+		return bx.Dominates(by)
+	}
+	for _, instr := range bx.Instrs {
+		switch instr {
+		case x:
+			return true
+		case y:
+			return false
+		}
+	}
+	return false
 }
 
 // sink checks v where instr would panic if v were nil. Afterwards v is
