@@ -155,25 +155,8 @@ func (a *analysis) deleted(st facts, call *ssa.Call) {
 // delete(m, k) }` deletes the key the next lookup no longer uses).
 func (a *analysis) missesAfterDelete(k deletedKey, lookup ssa.Instruction) bool {
 	for _, d := range a.deletes[k] {
-		if dominatesInstr(d, lookup) {
+		if precedes(d, lookup) {
 			return true
-		}
-	}
-	return false
-}
-
-// dominatesInstr reports whether every path to y passes x first.
-func dominatesInstr(x, y ssa.Instruction) bool {
-	bx, by := x.Block(), y.Block()
-	if bx != by {
-		return bx.Dominates(by)
-	}
-	for _, instr := range bx.Instrs {
-		switch instr {
-		case x:
-			return true
-		case y:
-			return false
 		}
 	}
 	return false
