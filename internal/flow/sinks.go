@@ -149,10 +149,10 @@ func (a *analysis) deleted(st facts, call *ssa.Call) {
 }
 
 // missesAfterDelete reports whether a delete of the key that every path
-// to lookup passes makes it miss. A delete only dominance vouches for:
-// a key's fact flows around a loop's back edge, where the same key
-// expression names the next element (`for _, k := range ks { m[k].Close();
-// delete(m, k) }` deletes the key the next lookup no longer uses).
+// to lookup passes makes it miss. Only such a delete counts: a key's fact
+// also flows around a loop's back edge, where the same key expression
+// names the next element (`for _, k := range ks { m[k].Close();
+// delete(m, k) }` deleted a key the next lookup no longer uses).
 func (a *analysis) missesAfterDelete(k deletedKey, lookup ssa.Instruction) bool {
 	for _, d := range a.deletes[k] {
 		if precedes(d, lookup) {
@@ -349,21 +349,15 @@ func (a *analysis) invalidate(st facts, call ssa.CallInstruction) {
 	// The paths that may be nil and that the call may write: their
 	// current loads keep the state they had (retire). Most calls have
 	// none, and then need no pass over the loads.
-	var stale []pathKey
-	for k, s := range st {
-		if p, ok := k.(pathKey); ok && s.Kind.MayBeNil() && reachable(p) {
-			stale = append(stale, p)
-		}
+	stale := func(p pathKey) bool {
+		s, ok := st[p]
+		return ok && s.Kind.MayBeNil() && reachable(p)
 	}
-	switch {
-	case len(stale) > 8:
-		set := make(map[pathKey]bool, len(stale))
-		for _, p := range stale {
-			set[p] = true
+	for k := range st {
+		if p, ok := k.(pathKey); ok && stale(p) {
+			a.retire(st, stale)
+			break
 		}
-		a.retire(st, func(p pathKey) bool { return set[p] })
-	case len(stale) > 0:
-		a.retire(st, func(p pathKey) bool { return slices.Contains(stale, p) })
 	}
 	for k, s := range st {
 		p, ok := k.(pathKey)

@@ -206,18 +206,11 @@ func (r *factReader) byte() byte {
 	return b
 }
 
-func (r *factReader) uint() uint64 {
-	n, k := binary.Uvarint(r.data)
-	if k <= 0 {
-		r.fail()
-		return 0
-	}
-	r.data = r.data[k:]
-	return n
-}
+func (r *factReader) uint() uint64 { return readVarint(r, binary.Uvarint) }
+func (r *factReader) int() int64   { return readVarint(r, binary.Varint) }
 
-func (r *factReader) int() int64 {
-	n, k := binary.Varint(r.data)
+func readVarint[T uint64 | int64](r *factReader, read func([]byte) (T, int)) T {
+	n, k := read(r.data)
 	if k <= 0 {
 		r.fail()
 		return 0
