@@ -38,10 +38,8 @@ func TestBounds(t *testing.T) {
 		require.NoError(t, os.WriteFile(filepath.Join(pkgDir, name+".go"), []byte(src), 0o644))
 		pkgs = append(pkgs, "bounds/"+name)
 	}
-	f := analyzer.Analyzer.Flags.Lookup("degraded")
-	require.NotNil(t, f)
-	require.NoError(t, f.Value.Set("true"))
-	t.Cleanup(func() { _ = f.Value.Set("false") })
+	set(t, "degraded", "true")
+	set(t, "strict", "true")
 	analysistest.Run(t, dir, analyzer.Analyzer, pkgs...)
 }
 

@@ -21,6 +21,7 @@ func (discard) Errorf(string, ...any) {}
 // In a facts-only run (go vet's VetxOnly, for dependencies) the analyzer
 // reports nothing and exports exactly the facts of a full run.
 func TestFactsOnly(t *testing.T) {
+	set(t, "strict", "true") // so that the full run reports
 	facts := func() ([]string, int) {
 		var out []string
 		diags := 0

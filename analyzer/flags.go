@@ -16,10 +16,20 @@ type Settings struct {
 	Generated        bool // report in generated files
 	Tests            bool // report in _test.go files
 	Degraded         bool // report functions whose analysis was skipped, and why
-	// Strict also reports findings whose only evidence is a hint: a
-	// field's nil check in another function (see hinted in run.go).
+	// By default only what is nil on every path is reported, and nil
+	// checks whose outcome is decided: on modules nobody tuned nilsentry
+	// on, what may be nil on some path was worth reading about a third of
+	// the time (docs/triage.md), too often to show unasked.
+	// Strict also reports what may be nil on some path, with the evidence
+	// that nil reaches it.
 	Strict bool
+	// Hints, with Strict, also reports findings whose only evidence is a
+	// hint: a field's nil check in another function (see hinted in run.go).
+	Hints bool
 }
+
+// mayNil says whether findings that may be nil on some path are reported.
+func (s *Settings) mayNil() bool { return s.Strict || s.Hints }
 
 // settings is what the flags set.
 var settings = Settings{Tests: true}
@@ -30,7 +40,8 @@ func init() {
 	fs.Var(regexpFlag{&settings.Exclude}, "exclude", "do not report in packages whose import path matches this regexp")
 	fs.BoolVar(&settings.Generated, "generated", false, "also report in generated files (// Code generated ... DO NOT EDIT.)")
 	fs.BoolVar(&settings.Tests, "tests", true, "report in _test.go files")
-	fs.BoolVar(&settings.Strict, "strict", false, "also report findings whose only evidence is a nil check of the field in another function (noisier)")
+	fs.BoolVar(&settings.Strict, "strict", false, "also report what may be nil on some path, with its evidence (by default only what is nil on every path)")
+	fs.BoolVar(&settings.Hints, "hints", false, "with -strict, also report findings whose only evidence is a nil check of the field in another function (noisier)")
 	fs.BoolVar(&settings.Degraded, "degraded", false, "report functions whose analysis was skipped (budget exceeded, internal error), and why")
 }
 

@@ -29,7 +29,7 @@ func run(pass *analysis.Pass) (any, error) {
 	codeFuncs := packageCode(pass, ssainput.SrcFuncs)
 	env.fields = flow.FieldEvidence(codeFuncs, env.Where)
 	env.mapLits = flow.MapLiterals(ssainput.Pkg, codeFuncs)
-	rep := report.New(pass, report.Filter{Generated: settings.Generated, Tests: settings.Tests})
+	rep := report.New(pass, report.Filter{Generated: settings.Generated, Tests: settings.Tests, MayNil: settings.mayNil()})
 
 	results := make(map[*ssa.Function]flow.Result, len(ssainput.SrcFuncs))
 	for _, scc := range summary.Order(ssainput.SrcFuncs) {
@@ -249,7 +249,7 @@ func (e *env) credible(obj types.Object, uses summary.FieldUses) bool {
 // its author thinks the field may be nil somewhere, not that it may be
 // nil where this function reads it: by default such a finding is kept
 // only when the declaration that dereferences the field also checks it
-// (on any value), and its message then names that check. With -strict
+// (on any value), and its message then names that check. With -hints
 // the others are kept too.
 func (e *env) hinted(fn *ssa.Function, f flow.Finding) (flow.Finding, bool) {
 	v, ok := f.Judged.(*types.Var)
@@ -258,7 +258,7 @@ func (e *env) hinted(fn *ssa.Function, f flow.Finding) (flow.Finding, bool) {
 	}
 	pos := flow.FieldCheckIn(fn, v, e)
 	if !pos.IsValid() {
-		return f, settings.Strict
+		return f, settings.Hints
 	}
 	what := "field " + v.Name() + " " + nilstate.CheckedForNil
 	if f.State.Ev.Origin().What == what {

@@ -64,7 +64,7 @@ want_rc=0
 say "ok: findings as expected ($(wc -l <"$tmp/got.txt") lines), //nolint:nilsentry honoured"
 
 # An unknown setting is a clear error.
-sed 's/settings: {}/settings: {no-such-setting: true}/' "$root/testdata/gcl/golangci.yml" >"$tmp/bad.yml"
+sed 's/settings: {strict: true}/settings: {no-such-setting: true}/' "$root/testdata/gcl/golangci.yml" >"$tmp/bad.yml"
 rc=0
 lint --config="$tmp/bad.yml" >"$tmp/out.txt" 2>&1 || rc=$?
 if [[ $rc == 0 ]] || ! grep -q 'unknown field "no-such-setting"' "$tmp/out.txt"; then
@@ -76,7 +76,7 @@ say "ok: unknown setting rejected: $(grep -o 'nilsentry: bad settings[^"]*"no-su
 # The plugin's settings reach the analyzer: exclude matching the module's
 # package hides its findings. The cache is the first run's: a changed
 # setting must not be served that run's results.
-sed 's/settings: {}/settings: {exclude: "^example.com\/gcl$", tests: false}/' "$root/testdata/gcl/golangci.yml" >"$tmp/exclude.yml"
+sed 's/settings: {strict: true}/settings: {strict: true, exclude: "^example.com\/gcl$", tests: false}/' "$root/testdata/gcl/golangci.yml" >"$tmp/exclude.yml"
 grep -q 'exclude:' "$tmp/exclude.yml" || fail "could not add exclude to the config"
 rc=0
 lint --config="$tmp/exclude.yml" >"$tmp/out.txt" 2>&1 || rc=$?
@@ -87,7 +87,7 @@ fi
 say "ok: settings.exclude hides the excluded package's findings (not served from the cache)"
 
 # A bad pattern is a clear error.
-sed 's/settings: {}/settings: {include: "(unclosed"}/' "$root/testdata/gcl/golangci.yml" >"$tmp/badre.yml"
+sed 's/settings: {strict: true}/settings: {strict: true, include: "(unclosed"}/' "$root/testdata/gcl/golangci.yml" >"$tmp/badre.yml"
 rc=0
 lint --config="$tmp/badre.yml" >"$tmp/out.txt" 2>&1 || rc=$?
 if [[ $rc == 0 ]] || ! grep -q 'settings.include: "(unclosed" is not a valid regular expression' "$tmp/out.txt"; then

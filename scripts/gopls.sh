@@ -7,8 +7,8 @@
 # nilsentry added. This script uses only the Go module proxy:
 #   1. copies the pinned gopls release (GOPLS_VERSION) out of the module cache;
 #   2. patches its analyzer list: nilsentry's analyzer goes next to nilness,
-#      enabled by default, severity warning (the anchors must match exactly
-#      once, or the script stops);
+#      enabled by default, severity warning, with -strict (the anchors must
+#      match exactly once, or the script stops);
 #   3. requires nilsentry and replaces it with this checkout;
 #   4. keeps golang.org/x/tools at the version gopls pins. gopls uses
 #      x/tools internals and does not build against a newer x/tools (v0.23.0
@@ -116,9 +116,15 @@ else
 		index($0, entry) {
 			match($0, /^[[:space:]]*/)
 			print substr($0, 1, RLENGTH) "{analyzer: nilsentryanalyzer.Analyzer}, // added by nilsentry scripts/gopls.sh"
+		}
+		END {
+			print ""
+			print "// added by nilsentry scripts/gopls.sh: -strict, what may be nil on some path"
+			print "// too (the editor shows the evidence in place); without it, the default."
+			print "func init() { nilsentryanalyzer.Configure(nilsentryanalyzer.Settings{Tests: true, Strict: true}) }"
 		}' "$list" >"$tmp/list.go"
 	mv "$tmp/list.go" "$list"
-	[[ $(grep -c 'nilsentryanalyzer' "$list") == 2 ]] || fail "patching $list failed"
+	[[ $(grep -c 'nilsentryanalyzer' "$list") == 3 ]] || fail "patching $list failed"
 	say "patched $list: nilsentry listed after nilness"
 
 	# 3. and 4.

@@ -2,13 +2,18 @@
 # scripts/holdout.sh (make holdout): precision on code nobody tuned on (issue 11).
 #
 # Builds nilsentry and runs it once per module under go vet -vettool with
-# -nilsentry.tests=false, so only findings outside _test.go files count (they do
-# not depend on whether tests are loaded). Prints, per module, the findings per
-# 10k non-test lines and a breakdown by evidence class (scripts/lib/evidence.awk),
-# and writes into $BENCH_DIR/holdout/<module>/:
-#   findings.txt  the findings, one line each, sorted (Related lines dropped)
-#   classes.tsv   each finding with its evidence kinds and tags
-#   sample.txt    a seeded sample of HOLDOUT_SAMPLE findings to triage one by one
+# -nilsentry.tests=false -nilsentry.strict, so only findings outside _test.go
+# files count (they do not depend on whether tests are loaded). The default's
+# findings are the -strict findings that are certain ("is nil here", a decided
+# nil condition: report.Certain), the same filter the analyzer applies. Prints,
+# per module, the findings per 10k non-test lines by default and with -strict,
+# and a breakdown of the -strict findings by evidence class
+# (scripts/lib/evidence.awk), and writes into $BENCH_DIR/holdout/<module>/:
+#   findings.txt  the -strict findings, one line each, sorted (Related lines dropped)
+#   default.txt   those the default reports
+#   classes.tsv   each -strict finding with its evidence kinds and tags
+#   sample.txt    a seeded sample of HOLDOUT_SAMPLE -strict findings to triage one by one
+#   default-sample.txt  the same of the default's findings
 #   vet.stderr, vet.rc, commit   the raw run
 # The bar (issue 11): at most 4 findings per 10k lines and at least 70% of the
 # sample REAL or INVARIANT on three or more held-out modules (aim: 1 and 80%).
@@ -57,13 +62,14 @@ SEED=${HOLDOUT_SEED:-11}
 OUT=$BENCH_DIR/holdout
 CLASSIFY=$ROOT/scripts/lib/evidence.awk
 FINDING_RE=' nil here \(|: (tautological|impossible) condition: |: nilsentry:ignore ' # nilsentry's messages (docs/messages.md)
+CERTAIN_RE=' is nil here \(|: (tautological|impossible) condition: |: nilsentry:ignore ' # what the default reports
 FAILURES=()
 
 # vet_module NAME DIR: the one go vet run (a fresh nonce: nothing is replayed from go vet's cache).
 vet_module() {
 	local rc
 	(cd "$(module_dir "$1")" && BENCH_NONCE="holdout-$$-$(date +%s%N)" \
-		go vet -vettool="$BIN/vet-nilsentry" -nilsentry.tests=false ./... >"$2/vet.stdout" 2>"$2/vet.stderr") && rc=0 || rc=$?
+		go vet -vettool="$BIN/vet-nilsentry" -nilsentry.tests=false -nilsentry.strict ./... >"$2/vet.stdout" 2>"$2/vet.stderr") && rc=0 || rc=$?
 	echo "$rc" >"$2/vet.rc"
 	echo "$NILSENTRY_COMMIT" >"$2/commit"
 }
@@ -98,7 +104,7 @@ own_lines() {
 }
 
 main() {
-	local m name d lines nf rows=() names=()
+	local m name d lines nf nd rows=() names=()
 	mkdir -p "$OUT"
 	if [[ ${HOLDOUT_REUSE:-0} != 1 ]]; then
 		if [ -n "${HOLDOUT_NILSENTRY:-}" ]; then
@@ -122,14 +128,17 @@ main() {
 		awk -f "$CLASSIFY" "$d/vet.stderr" | LC_ALL=C sort >"$d/classes.tsv"
 		cut -f1 "$d/classes.tsv" >"$d/findings.txt"
 		sample "$d/findings.txt" >"$d/sample.txt"
-		lines=$(own_lines "$m"); nf=$(wc -l <"$d/findings.txt")
-		rows+=("$(printf '| %s | %s | %s | %d | %d | %.1f |' "$name" "$(module_spec "$m" | sed 's/.*@//')" \
-			"$(cat "$d/commit")" "$lines" "$nf" "$(awk -v n="$nf" -v l="$lines" 'BEGIN {print l ? 1e4 * n / l : 0}')")")
+		grep -E "$CERTAIN_RE" "$d/findings.txt" >"$d/default.txt" || true
+		sample "$d/default.txt" >"$d/default-sample.txt"
+		lines=$(own_lines "$m"); nf=$(wc -l <"$d/findings.txt"); nd=$(wc -l <"$d/default.txt")
+		rows+=("$(printf '| %s | %s | %s | %d | %d | %.1f | %d | %.1f |' "$name" "$(module_spec "$m" | sed 's/.*@//')" \
+			"$(cat "$d/commit")" "$lines" "$nd" "$(awk -v n="$nd" -v l="$lines" 'BEGIN {print l ? 1e4 * n / l : 0}')" \
+			"$nf" "$(awk -v n="$nf" -v l="$lines" 'BEGIN {print l ? 1e4 * n / l : 0}')")")
 		names+=("$name")
 	done
 
-	echo "| module | version | nilsentry | non-test lines | findings | per 10k lines |"
-	echo "|---|---|---|--:|--:|--:|"
+	echo "| module | version | nilsentry | non-test lines | findings | per 10k lines | -strict findings | -strict per 10k |"
+	echo "|---|---|---|--:|--:|--:|--:|--:|"
 	printf '%s\n' "${rows[@]}"
 	echo
 	# Breakdown: a cell is "findings with the class / findings with it as their

@@ -36,14 +36,17 @@ type Settings struct {
 	// Tests reports in _test.go files (default true; golangci-lint's
 	// run.tests decides whether they are loaded at all).
 	Tests *bool `json:"tests"`
-	// Strict also reports findings whose only evidence is a field's nil
-	// check in another function (default false).
+	// Strict also reports what may be nil on some path, with its
+	// evidence (default false: only what is nil on every path).
 	Strict bool `json:"strict"`
+	// Hints, with Strict, also reports findings whose only evidence is a
+	// field's nil check in another function (default false).
+	Hints bool `json:"hints"`
 }
 
 // analyzerSettings checks s and turns it into the analyzer's settings.
 func (s Settings) analyzerSettings() (analyzer.Settings, error) {
-	as := analyzer.Settings{Generated: s.Generated, Tests: s.Tests == nil || *s.Tests, Strict: s.Strict}
+	as := analyzer.Settings{Generated: s.Generated, Tests: s.Tests == nil || *s.Tests, Strict: s.Strict, Hints: s.Hints}
 	for _, p := range []struct {
 		key, pattern string
 		re           **regexp.Regexp
@@ -74,7 +77,7 @@ func New(settings any) (register.LinterPlugin, error) {
 	s, err := register.DecodeSettings[Settings](settings)
 	if err != nil {
 		return nil, fmt.Errorf("nilsentry: bad settings under linters.settings.custom.nilsentry.settings "+
-			"(known keys: include, exclude, generated, tests, strict): %w", err)
+			"(known keys: include, exclude, generated, tests, strict, hints): %w", err)
 	}
 	as, err := s.analyzerSettings()
 	if err != nil {

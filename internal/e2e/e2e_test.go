@@ -59,7 +59,7 @@ func TestNilsentry(t *testing.T) {
 	require.NotEmpty(t, want, "no // e2e markers in %s", mod)
 
 	t.Run("standalone/findings", func(t *testing.T) {
-		r := run(t, mod, bin, "./...")
+		r := run(t, mod, bin, "-strict", "./...")
 		r.noCrash(t)
 		assert.Equal(t, exitFindings, r.code, "exit status with findings\n%s", r)
 		r.hasFindings(t, want)
@@ -91,7 +91,7 @@ func TestNilsentry(t *testing.T) {
 		assert.Equal(t, exitClean, r.code, "-exclude matching the package\n%s", r)
 		assert.Empty(t, r.stdout+r.stderr)
 
-		r = run(t, dir, bin, "-nilsentry.include=^example.com/small$", "./...")
+		r = run(t, dir, bin, "-strict", "-nilsentry.include=^example.com/small$", "./...")
 		assert.Equal(t, exitFindings, r.code, "-include matching the package\n%s", r)
 		r.hasFindings(t, readWants(t, dir, "e2e"))
 
@@ -101,11 +101,20 @@ func TestNilsentry(t *testing.T) {
 		assert.Contains(t, r.stderr, `invalid value "(" for flag -include: not a valid regular expression`)
 	})
 
+	// Without -strict only what is nil on every path is reported: the
+	// small module's nil is on one path.
+	t.Run("standalone/default", func(t *testing.T) {
+		r := run(t, smallModule(t), bin, "./...")
+		r.noCrash(t)
+		assert.Equal(t, exitClean, r.code, "%s", r)
+		assert.Empty(t, r.stdout+r.stderr)
+	})
+
 	// -explain prints the nil's chain and the branches of a path on which
 	// it reaches the line.
 	t.Run("standalone/explain", func(t *testing.T) {
 		dir := smallModule(t)
-		r := run(t, dir, bin, "-explain", "./...")
+		r := run(t, dir, bin, "-strict", "-explain", "./...")
 		r.noCrash(t)
 		assert.Equal(t, exitFindings, r.code, "%s", r)
 		assert.Equal(t, "small.go:11:9: nil dereference: u may be nil here (declared without a value at small.go:7)\n"+
@@ -115,13 +124,13 @@ func TestNilsentry(t *testing.T) {
 
 	t.Run("standalone/baseline", func(t *testing.T) {
 		dir := smallModule(t)
-		r := run(t, dir, bin, "-baseline-write", "baseline.json", "./...")
+		r := run(t, dir, bin, "-strict", "-baseline-write", "baseline.json", "./...")
 		r.noCrash(t)
 		require.Equal(t, exitClean, r.code, "%s", r)
 		assert.Empty(t, r.stdout)
 		assert.Contains(t, r.stderr, "wrote 1 findings (1 entries) to baseline baseline.json")
 
-		r = run(t, dir, bin, "-baseline", "baseline.json", "./...")
+		r = run(t, dir, bin, "-strict", "-baseline", "baseline.json", "./...")
 		assert.Equal(t, exitClean, r.code, "everything is in the baseline\n%s", r)
 		assert.Empty(t, r.stdout+r.stderr)
 
@@ -135,7 +144,7 @@ func TestNilsentry(t *testing.T) {
 		newGo := "package small\n\nfunc title(ok bool) string {\n\tvar t *User\n\tif ok {\n\t\tt = &User{}\n\t}\n" +
 			"\treturn t.Name // e2e `t.Name`: nil dereference: t may be nil here (declared without a value at new.go:4)\n}\n"
 		require.NoError(t, os.WriteFile(filepath.Join(dir, "new.go"), []byte(newGo), 0o644))
-		r = run(t, dir, bin, "-baseline", "baseline.json", "./...")
+		r = run(t, dir, bin, "-strict", "-baseline", "baseline.json", "./...")
 		r.noCrash(t)
 		assert.Equal(t, exitFindings, r.code, "%s", r)
 		assert.Equal(t, 1, strings.Count(r.stdout, "\n"), "only the new finding\n%s", r)
@@ -155,7 +164,7 @@ func TestNilsentry(t *testing.T) {
 	})
 
 	t.Run("vettool/findings", func(t *testing.T) {
-		r := run(t, mod, goCmd(), "vet", "-vettool="+bin, "./...")
+		r := run(t, mod, goCmd(), "vet", "-vettool="+bin, "-nilsentry.strict", "./...")
 		r.noCrash(t)
 		assert.NotEqual(t, exitClean, r.code, "go vet exit status with findings\n%s", r)
 		r.hasFindings(t, want)
@@ -187,7 +196,7 @@ func TestNilvet(t *testing.T) {
 	mod := fixture(t, "mod")
 
 	// One go vet run; the subtests read its output.
-	r := run(t, mod, goCmd(), "vet", "-vettool="+bin, "./...")
+	r := run(t, mod, goCmd(), "vet", "-vettool="+bin, "-nilsentry.strict", "./...")
 	r.noCrash(t)
 	assert.NotEqual(t, exitClean, r.code, "go vet exit status with findings\n%s", r)
 

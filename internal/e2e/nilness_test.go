@@ -23,7 +23,11 @@ const nilnessCoverage = 0.80
 // reports and nilness does not, each with why the report is right. A
 // line missing here fails the test (a new false positive), and so does a
 // line here that is no longer reported (the list stays true).
-var nilnessExtras = map[string]string{
+var nilnessExtras = map[string]string{}
+
+// nilnessStrictExtras are the same for -strict, which also reports what
+// may be nil on some path.
+var nilnessStrictExtras = map[string]string{
 	"a/a.go:138": "x.b() runs before `if xx != nil`, a check of x converted: deref-before-check",
 	"a/a.go:248": "f18: after a failed x.(*int), ptr is nil and *ptr panics (nilness has no fact past the join)",
 }
@@ -67,16 +71,20 @@ func TestNilnessSuite(t *testing.T) {
 	require.NotEmpty(t, want, "no // want comments in %s", src)
 
 	bin := buildCmd(t, "nilsentry")
-	vet := run(t, mod, goCmd(), "vet", "-vettool="+bin, "./...")
-	vet.noCrash(t)
-	got := map[string]bool{}
-	diag := regexp.MustCompile(`^(?:\./)?([a-d]/[^:]+\.go):(\d+):\d+: [^\t]`)
-	for _, l := range strings.Split(vet.stderr, "\n") {
-		if m := diag.FindStringSubmatch(l); m != nil {
-			got[m[1]+":"+m[2]] = true
+	vetLines := func(args ...string) (map[string]bool, result) {
+		vet := run(t, mod, goCmd(), append([]string{"vet", "-vettool=" + bin}, append(args, "./...")...)...)
+		vet.noCrash(t)
+		got := map[string]bool{}
+		diag := regexp.MustCompile(`^(?:\./)?([a-d]/[^:]+\.go):(\d+):\d+: [^\t]`)
+		for _, l := range strings.Split(vet.stderr, "\n") {
+			if m := diag.FindStringSubmatch(l); m != nil {
+				got[m[1]+":"+m[2]] = true
+			}
 		}
+		require.NotEmpty(t, got, "no diagnostics from go vet\n%s", vet)
+		return got, vet
 	}
-	require.NotEmpty(t, got, "no diagnostics from go vet\n%s", vet)
+	got, vet := vetLines()
 
 	var lines []string
 	covered := 0
@@ -96,13 +104,32 @@ func TestNilnessSuite(t *testing.T) {
 	t.Logf("nilsentry reports %d of nilness's %d expected lines (%.0f%%)", covered, len(want), 100*ratio)
 	assert.GreaterOrEqual(t, ratio, nilnessCoverage, "coverage of nilness's testdata\n%s", vet)
 
-	for k := range got {
-		if _, expected := want[k]; !expected {
-			_, known := nilnessExtras[k]
-			assert.True(t, known, "%s: reported, not expected by nilness and not in nilnessExtras\n%s", k, vet)
+	checkExtras := func(got map[string]bool, vet result, extras ...map[string]string) {
+		known := func(k string) bool {
+			for _, e := range extras {
+				if _, ok := e[k]; ok {
+					return true
+				}
+			}
+			return false
+		}
+		for k := range got {
+			if _, expected := want[k]; !expected {
+				assert.True(t, known(k), "%s: reported, not expected by nilness and not a known extra\n%s", k, vet)
+			}
+		}
+		for _, e := range extras {
+			for k, why := range e {
+				assert.True(t, got[k], "%s is a known extra (%s) but no longer reported", k, why)
+			}
 		}
 	}
-	for k, why := range nilnessExtras {
-		assert.True(t, got[k], "%s is in nilnessExtras (%s) but no longer reported", k, why)
+	checkExtras(got, vet, nilnessExtras)
+
+	// -strict reports what the default does, and more.
+	strict, vet := vetLines("-nilsentry.strict")
+	for k := range got {
+		assert.True(t, strict[k], "%s: reported by default, not with -strict", k)
 	}
+	checkExtras(strict, vet, nilnessExtras, nilnessStrictExtras)
 }

@@ -47,16 +47,22 @@ type Reporter struct {
 	filter Filter
 	diags  []analysis.Diagnostic
 	seen   map[token.Pos]bool
+	// mayNil holds the positions of the diagnostics about what may be nil
+	// on some path, shown only with Filter.MayNil; they are still made, so
+	// that an ignore directive that silences one is not "silencing
+	// nothing" without it.
+	mayNil map[token.Pos]bool
 }
 
 // Filter says which files get reports; facts are computed for all.
 type Filter struct {
 	Generated bool // report in generated files (// Code generated ... DO NOT EDIT.)
 	Tests     bool // report in _test.go files
+	MayNil    bool // report what may be nil on some path, not only what is certain
 }
 
 func New(pass *analysis.Pass, filter Filter) *Reporter {
-	return &Reporter{pass: pass, filter: filter, seen: make(map[token.Pos]bool)}
+	return &Reporter{pass: pass, filter: filter, seen: make(map[token.Pos]bool), mayNil: make(map[token.Pos]bool)}
 }
 
 // Add words a finding. Findings whose syntax cannot be found (code the
@@ -107,6 +113,17 @@ func (r *Reporter) Add(f flow.Finding) {
 	}
 	d.Related = append(d.Related, r.branches(f.Path)...)
 	r.diags = append(r.diags, d)
+	if !Certain(f) {
+		r.mayNil[d.Pos] = true
+	}
+}
+
+// Certain reports whether a finding holds on every path: a value nil
+// wherever the operation runs, or a nil check whose outcome the
+// dominating checks decide (the definite check's findings, go vet's
+// nilness and more).
+func Certain(f flow.Finding) bool {
+	return f.State.Kind == nilstate.Nil || f.Category == "nil-condition"
 }
 
 // tupleResult is the variable assigned result i of the call or comma-ok
@@ -166,7 +183,7 @@ func (r *Reporter) Flush() {
 	sup := collectSuppressions(r.pass)
 	var kept []analysis.Diagnostic
 	for _, d := range r.diags {
-		if !sup.suppress(r.pass.Fset, d) {
+		if !sup.suppress(r.pass.Fset, d) && (r.filter.MayNil || !r.mayNil[d.Pos]) {
 			kept = append(kept, d)
 		}
 	}

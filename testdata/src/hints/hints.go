@@ -1,7 +1,7 @@
 // Package hints: a finding whose only evidence is a field's nil check is
 // reported by default only where the declaration that dereferences the
 // field checks it too (on any value); a check in another function is a
-// hint, reported with -strict (testdata/src/strict). Field evidence is
+// hint, reported with -hints (testdata/src/strict). Field evidence is
 // judged as before besides (more guarded uses than unguarded ones), so
 // each field here has guarded uses in other functions.
 package hints

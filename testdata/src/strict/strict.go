@@ -1,4 +1,4 @@
-// Package strict runs with -strict: a field's nil check in another
+// Package strict runs with -hints (which implies -strict): a field's nil check in another
 // function is evidence on its own, as package hints shows it is not by
 // default.
 package strict
