@@ -578,6 +578,18 @@ func (w *walker) defined(st *pstate, v ssa.Value) bool {
 	}
 	a := w.a
 	k := a.key(v)
+	if call, ok := v.(*ssa.Call); ok {
+		// len of a parameter is the parameter's: a NilWhen condition
+		// (`case 0: return nil` of `switch len(its)`).
+		if p, ok := lenOf(call); ok {
+			if f, ok := st.facts.get(v); ok && f.ranged {
+				st.facts.del(v)
+				if !w.merge(st, lenKey{p}, fact{ranged: true, lo: f.lo, hi: f.hi}) {
+					return false
+				}
+			}
+		}
+	}
 	if p, ok := a.loads[v]; ok && k == v {
 		if f, ok := st.facts.get(v); ok {
 			st.facts.del(v)
@@ -700,12 +712,6 @@ func (w *walker) contract(st *pstate, v ssa.Value) bool {
 				if len(r.NilWhen) > 0 && nilWhen == nil {
 					nilWhen = r.NilWhen
 				}
-				if pc, ok := onlyCond(r.Only); ok && pc.Param < len(v.Call.Args) {
-					arg := v.Call.Args[pc.Param]
-					if f, ok := paramFact(pc, arg.Type()); ok && !w.assume(st, arg, f) {
-						return false
-					}
-				}
 			case summary.ResultNilIfParamNil:
 				if r.Param < len(v.Call.Args) && !w.assume(st, v.Call.Args[r.Param], fact{is: 1}) {
 					return false
@@ -717,32 +723,6 @@ func (w *walker) contract(st *pstate, v ssa.Value) bool {
 		}
 	}
 	return true
-}
-
-// onlyCond is the one condition under which every nil return happens.
-func onlyCond(only []summary.ParamCond) (summary.ParamCond, bool) {
-	if len(only) == 0 || slices.ContainsFunc(only[1:], func(pc summary.ParamCond) bool { return pc != only[0] }) {
-		return summary.ParamCond{}, false
-	}
-	return only[0], true
-}
-
-// paramFact is the fact a parameter condition says of an argument of
-// type t.
-func paramFact(pc summary.ParamCond, t types.Type) (fact, bool) {
-	switch {
-	case pc.Len:
-		return fact{}, false
-	case pc.InRange:
-		return fact{ranged: true, lo: pc.Lo, hi: pc.Hi}, true
-	case isBool(t) && (pc.Val == "true" || pc.Val == "false"):
-		return boolFact((pc.Val == "true") == pc.Eq), true
-	case nilable(t) && pc.Val == "nil":
-		return nilFact(pc.Eq), true
-	case pc.Eq:
-		return fact{c: &consts{eq: pc.Val}}, true
-	}
-	return fact{c: &consts{neq: pc.Val}}, true
 }
 
 // derefOperand is the value instr dereferences, if it panics when that

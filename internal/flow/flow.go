@@ -221,7 +221,6 @@ var (
 	spareIntr  mapPool[map[ssa.Value]nilstate.State, ssa.Value, nilstate.State]
 	spareLive  mapPool[map[ssa.Value]bool, ssa.Value, bool]
 	spareDeref mapPool[map[token.Pos]Finding, token.Pos, Finding]
-	spareConds sync.Pool // *[]blockCond
 )
 
 // mapPool is a sync.Pool of maps of one type.
@@ -266,11 +265,7 @@ func (a *analysis) release() {
 		a.live[i] = nil
 	}
 	spareDeref.put(a.derefSites)
-	if bc := a.blockConds; bc != nil {
-		clear(bc)
-		spareConds.Put(&bc)
-	}
-	a.derefSites, a.blockConds = nil, nil
+	a.derefSites = nil
 	spareKeys.put(a.keys)
 	spareReps.put(a.reps)
 	spareLoads.put(a.loads)
@@ -329,10 +324,8 @@ type analysis struct {
 	calls  []CallCheck  // entry paths at calls (entry.go)
 	stores map[any]bool // may a call store a field (entry.go)
 
-	// Conditions (conditions.go), computed on first use.
-	bases      []map[pathKey]bool // per block, paths of live loads (live.go)
-	blockConds []blockCond
-	stored     map[int]bool
+	bases  []map[pathKey]bool // per block, paths of live loads (live.go)
+	stored map[int]bool       // the field indexes the function stores to (storedFields)
 	// deletes are the delete calls of each map key (missesAfterDelete).
 	deletes map[deletedKey][]ssa.Instruction
 	// readGlobals are the globals the function reads (readsGlobal).

@@ -91,9 +91,11 @@ func (a *analysis) paramFacts(st *pstate) summary.Cond {
 			if p, ok := k.p.base.(*ssa.Parameter); ok && k.p.field >= 0 && pointee(p.Type()) != nil {
 				param, field = slices.Index(a.fn.Params, p), k.p.field
 			}
+		case lenKey:
+			param, field = slices.Index(a.fn.Params, k.p), summary.LenField
 		}
 		f := e.f
-		if f.is < 0 && field < 0 && param >= 0 && !isBool(a.fn.Params[param].Type()) {
+		if f.is < 0 && field == -1 && param >= 0 && !isBool(a.fn.Params[param].Type()) {
 			// Non-nil: mostly because the path dereferences it, which a
 			// caller passing nil would not survive. Saying so adds
 			// nothing a caller can use.
@@ -145,6 +147,12 @@ func (w *walker) meets(st *pstate, call *ssa.Call, c summary.Cond) bool {
 		}
 		f := fact{is: pf.Is, ranged: pf.Ranged, lo: pf.Lo, hi: pf.Hi}.withConsts(consts{pf.Eq, pf.Neq, pf.TypeIn, pf.TypeOut})
 		arg := args[pf.Param]
+		if pf.Field == summary.LenField {
+			if f.ranged && minLen(arg) > f.hi { // the call builds a longer slice
+				return false
+			}
+			continue
+		}
 		if pf.Field < 0 {
 			if !w.assume(st, arg, f) {
 				return false
@@ -159,6 +167,48 @@ func (w *walker) meets(st *pstate, call *ssa.Call, c summary.Cond) bool {
 		}
 	}
 	return w.propagate(st)
+}
+
+// argsExclude reports whether the call's arguments, as the call site
+// alone shows them (a constant, the length of a slice the call builds),
+// meet none of conds: a result nil only under conds is not nil here
+// (`stkbucket(..., true)` never takes its `!alloc` nil return). The path
+// walk decides the rest, with what the path knows of the arguments.
+func argsExclude(call *ssa.Call, conds []summary.Cond) bool {
+	args := call.Call.Args
+	excluded := func(c summary.Cond) bool {
+		for _, pf := range c {
+			if pf.Param >= len(args) {
+				continue
+			}
+			f := fact{is: pf.Is, ranged: pf.Ranged, lo: pf.Lo, hi: pf.Hi}.withConsts(consts{pf.Eq, pf.Neq, pf.TypeIn, pf.TypeOut})
+			switch arg := args[pf.Param].(type) {
+			case *ssa.Const:
+				if pf.Field == -1 && !holds(arg, f) {
+					return true
+				}
+			default:
+				if pf.Field == summary.LenField && f.ranged && minLen(arg) > f.hi {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	return len(conds) > 0 && !slices.ContainsFunc(conds, func(c summary.Cond) bool { return !excluded(c) })
+}
+
+// lenKey is the subject of a walk's fact about len(p) of a parameter p,
+// which every len(p) of the function computes.
+type lenKey struct{ p *ssa.Parameter }
+
+// lenOf returns p for len(p) of a parameter p.
+func lenOf(call *ssa.Call) (*ssa.Parameter, bool) {
+	if !isBuiltin(call.Common().Value, "len") || len(call.Common().Args) != 1 {
+		return nil, false
+	}
+	p, ok := call.Common().Args[0].(*ssa.Parameter)
+	return p, ok
 }
 
 // typeKey names t for a type fact: its type string with package paths,

@@ -2,10 +2,8 @@ package flow
 
 import (
 	"go/ast"
-	"go/constant"
 	"go/token"
 	"go/types"
-	"math"
 	"slices"
 	"sort"
 
@@ -339,7 +337,7 @@ func (a *analysis) extractIntrinsic(e *ssa.Extract) nilstate.State {
 // (summary.Result.ErrEv).
 func resultAt(call *ssa.Call, sum *summary.Summary, i int) summary.Result {
 	r := sum.Results[i]
-	if r.Kind == summary.ResultMaybeNil && r.ErrEv != nil && constArgsExclude(call, r.ErrOnly) {
+	if r.Kind == summary.ResultMaybeNil && r.ErrEv != nil && argsExclude(call, r.NilErrWhen) {
 		return summary.Result{Kind: summary.ResultNilIfErr, Ev: r.ErrEv, NilWhen: r.NilWhen}
 	}
 	return r
@@ -362,7 +360,7 @@ func (a *analysis) callResult(call *ssa.Call, i int) nilstate.State {
 	case summary.ResultNonNil:
 		return nilstate.NonNilState
 	case summary.ResultMaybeNil:
-		if constArgsExclude(call, r.Only) {
+		if argsExclude(call, r.NilWhen) {
 			return nilstate.UnknownState // stkbucket(..., true) never takes its `!alloc` nil return
 		}
 		if o := origin(callee); o.Pkg != origin(a.fn).Pkg && o.Object() != nil {
@@ -418,35 +416,6 @@ func assertsToInterface(call *ssa.Call, i int) bool {
 	return isParam && types.IsInterface(inst.At(i).Type())
 }
 
-// constArgsExclude reports whether the call's constant arguments
-// contradict the condition of each of the callee's nil returns.
-func constArgsExclude(call *ssa.Call, only []summary.ParamCond) bool {
-	args := call.Common().Args
-	for _, pc := range only {
-		if pc.Param >= len(args) {
-			return false
-		}
-		if pc.Len {
-			// len(arg) >= n, as the call builds its argument.
-			want := condition{tag: pc.Param, val: pc.Val, eq: pc.Eq, inRange: pc.InRange, lo: pc.Lo, hi: pc.Hi}
-			n := minLen(args[pc.Param])
-			if n == 0 || !(condition{tag: pc.Param, inRange: true, lo: n, hi: math.MaxInt64}).contradicts(want) {
-				return false
-			}
-			continue
-		}
-		k, ok := args[pc.Param].(*ssa.Const)
-		if !ok {
-			return false
-		}
-		want := condition{tag: pc.Param, val: pc.Val, eq: pc.Eq, inRange: pc.InRange, lo: pc.Lo, hi: pc.Hi}
-		if !constCondition(pc.Param, k).contradicts(want) {
-			return false
-		}
-	}
-	return len(only) > 0
-}
-
 // minLen is a lower bound of the length of slice v: the elements an
 // append adds or a slice literal has.
 func minLen(v ssa.Value) int64 {
@@ -466,21 +435,6 @@ func minLen(v ssa.Value) int64 {
 		}
 	}
 	return 0
-}
-
-// constCondition says that tag is the constant k.
-func constCondition(tag any, k *ssa.Const) condition {
-	if k.Value != nil {
-		switch k.Value.Kind() {
-		case constant.Bool:
-			return condition{tag: tag, val: constant.MakeBool(true).ExactString(), eq: constant.BoolVal(k.Value)}
-		case constant.Int:
-			if n, exact := constant.Int64Val(k.Value); exact {
-				return condition{tag: tag, val: constString(k), eq: true, inRange: true, lo: n, hi: n}
-			}
-		}
-	}
-	return condition{tag: tag, val: constString(k), eq: true}
 }
 
 // constantArgs reports whether a call has arguments and all of them,

@@ -43,14 +43,11 @@ func (a *analysis) summarize() *summary.Summary {
 		var ev *nilstate.Evidence
 		var nilErrEv *nilstate.Evidence // the first nil returned with a nil error, which callers' error checks let through
 		var firstNil returnSite
-		through := -2                      // -2: no possibly-nil return yet; -1: not a pass-through; else the parameter
-		var zeroWith []bool                // other results that are zero at every nil return (zeroAt)
-		var only []summary.ParamCond       // the parameter condition of each nil return,
-		onlyBroken := false                // unless one has none
-		var nilErrOnly []summary.ParamCond // the same for the returns of nil with a nil error
-		nilErrBroken := false
+		through := -2               // -2: no possibly-nil return yet; -1: not a pass-through; else the parameter
+		var zeroWith []bool         // other results that are zero at every nil return (zeroAt)
 		var firstErrNil *returnSite // the first nil returned with an error that may be non-nil
 		var nilRets []returnSite    // the returns that are evidence of a nil result
+		var nilErrRets []returnSite // those of them with a nil error
 		for _, r := range a.returns {
 			s := r.states[i]
 			if s.Kind == nilstate.NonNil || s.Kind == nilstate.MaybeNil && !a.feasible(r.block.Instrs[len(r.block.Instrs)-1], r.ops[i]) {
@@ -82,11 +79,7 @@ func (a *analysis) summarize() *summary.Summary {
 				if nilErrEv == nil {
 					nilErrEv = a.returnedNil(r, s, i, name, " with a nil error")
 				}
-				if pc, ok := a.paramCondAt(r.block); ok && !nilErrBroken {
-					nilErrOnly = append(nilErrOnly, pc)
-				} else {
-					nilErrBroken = true
-				}
+				nilErrRets = append(nilErrRets, r)
 			} else if lastIsErr && firstErrNil == nil {
 				firstErrNil = &r
 			}
@@ -101,11 +94,6 @@ func (a *analysis) summarize() *summary.Summary {
 			}
 			for j := range zeroWith {
 				zeroWith[j] = zeroWith[j] && zeroAt(r, j)
-			}
-			if pc, ok := a.paramCondAt(r.block); ok && !onlyBroken {
-				only = append(only, pc)
-			} else {
-				onlyBroken = true
 			}
 			if j := a.nilParam(r); paramContract == -2 || paramContract == j {
 				paramContract = j
@@ -136,23 +124,19 @@ func (a *analysis) summarize() *summary.Summary {
 			sum.Results[i] = summary.Result{Kind: summary.ResultNilIfZero, Param: j,
 				Ev: nilstate.NewEvidence(a.step(firstNil.pos, name+" returns nil with "+with))}
 		case ev != nil:
-			if onlyBroken {
-				only = nil
-			}
-			var errOnly []summary.ParamCond
-			var errEv *nilstate.Evidence
-			if !nilErrBroken && len(nilErrOnly) > 0 && firstErrNil != nil {
+			res := summary.Result{Kind: summary.ResultMaybeNil, Ev: ev, NilWhen: a.nilWhenAll(nilRets, i)}
+			if nilErrEv != nil && firstErrNil != nil {
 				// Nil with a nil error only under conditions on parameters:
 				// a call that excludes them gets nil only with an error.
-				errOnly = nilErrOnly
-				errEv = nilstate.NewEvidence(a.step(firstErrNil.pos, name+" returns nil with an error"))
+				if res.NilErrWhen = a.nilWhenAll(nilErrRets, i); res.NilErrWhen != nil {
+					res.ErrEv = nilstate.NewEvidence(a.step(firstErrNil.pos, name+" returns nil with an error"))
+				}
 			}
 			if nilErrEv != nil {
 				// The nil a caller that checks the error still gets.
-				ev = nilErrEv
+				res.Ev = nilErrEv
 			}
-			sum.Results[i] = summary.Result{Kind: summary.ResultMaybeNil, Ev: ev, Only: only, ErrOnly: errOnly, ErrEv: errEv,
-				NilWhen: a.nilWhenAll(nilRets, i)}
+			sum.Results[i] = res
 		case through >= 0:
 			// Every possibly-nil return hands back a parameter, through
 			// nil-preserving calls (reflect.TypeOf via toType).
@@ -568,31 +552,6 @@ func (a *analysis) zeroCompanion(zeroWith []bool) int {
 		}
 	}
 	return -1
-}
-
-// paramCondAt returns a condition on a parameter that holds wherever b
-// runs (`if !alloc { return nil }`), if there is one.
-func (a *analysis) paramCondAt(b *ssa.BasicBlock) (summary.ParamCond, bool) {
-	for len(b.Preds) != 1 {
-		if b = b.Idom(); b == nil {
-			return summary.ParamCond{}, false
-		}
-	}
-	for _, c := range a.conditionsAt(b.Preds[0], b) {
-		p, ok := c.tag.(*ssa.Parameter)
-		isLen := false
-		if call, isCall := c.tag.(*ssa.Call); isCall && isBuiltin(call.Common().Value, "len") {
-			p, ok = call.Common().Args[0].(*ssa.Parameter)
-			isLen = true
-		}
-		if !ok {
-			continue
-		}
-		if i := slices.Index(a.fn.Params, p); i >= 0 {
-			return summary.ParamCond{Param: i, Val: c.val, Eq: c.eq, InRange: c.inRange, Lo: c.lo, Hi: c.hi, Len: isLen}, true
-		}
-	}
-	return summary.ParamCond{}, false
 }
 
 // zeroAt reports whether return r hands back a zero j'th result: a zero

@@ -19,7 +19,7 @@ import (
 // factFormat starts every encoded fact; a fact in another format (a build
 // cache entry of another nilsentry version) fails to decode instead of
 // decoding wrong.
-const factFormat = 1
+const factFormat = 2
 
 var errFactFormat = errors.New("nilsentry fact: malformed or of another version")
 
@@ -109,25 +109,9 @@ func (w *factWriter) result(r *Result) {
 	w.byte(byte(r.Kind))
 	w.evidence(r.Ev)
 	w.int(int64(r.Param))
-	w.paramConds(r.Only)
-	w.paramConds(r.ErrOnly)
 	w.evidence(r.ErrEv)
-	w.len(len(r.NilWhen))
-	for _, c := range r.NilWhen {
-		w.len(len(c))
-		for _, pf := range c {
-			w.int(int64(pf.Param))
-			w.int(int64(pf.Field))
-			w.int(int64(pf.Is))
-			w.bools(pf.Ranged)
-			w.int(pf.Lo)
-			w.int(pf.Hi)
-			w.string(pf.Eq)
-			w.string(pf.Neq)
-			w.string(pf.TypeIn)
-			w.string(pf.TypeOut)
-		}
-	}
+	w.conds(r.NilErrWhen)
+	w.conds(r.NilWhen)
 	w.uint(r.FieldsSet)
 	if t := r.TypedNil; t == nil {
 		w.byte(0)
@@ -142,14 +126,22 @@ func (w *factWriter) result(r *Result) {
 	}
 }
 
-func (w *factWriter) paramConds(pcs []ParamCond) {
-	w.len(len(pcs))
-	for _, pc := range pcs {
-		w.int(int64(pc.Param))
-		w.string(pc.Val)
-		w.bools(pc.Eq, pc.InRange, pc.Len)
-		w.int(pc.Lo)
-		w.int(pc.Hi)
+func (w *factWriter) conds(cs []Cond) {
+	w.len(len(cs))
+	for _, c := range cs {
+		w.len(len(c))
+		for _, pf := range c {
+			w.int(int64(pf.Param))
+			w.int(int64(pf.Field))
+			w.int(int64(pf.Is))
+			w.bools(pf.Ranged)
+			w.int(pf.Lo)
+			w.int(pf.Hi)
+			w.string(pf.Eq)
+			w.string(pf.Neq)
+			w.string(pf.TypeIn)
+			w.string(pf.TypeOut)
+		}
 	}
 }
 
@@ -284,27 +276,9 @@ func (r *factReader) result() Result {
 	res := Result{Kind: ResultKind(r.byte())}
 	res.Ev = r.evidence()
 	res.Param = int(r.int())
-	res.Only = r.paramConds()
-	res.ErrOnly = r.paramConds()
 	res.ErrEv = r.evidence()
-	if n := r.len(); n > 0 {
-		res.NilWhen = make([]Cond, n)
-		for i := range res.NilWhen {
-			m := r.len()
-			if m == 0 {
-				continue
-			}
-			c := make(Cond, m)
-			for j := range c {
-				pf := &c[j]
-				pf.Param, pf.Field, pf.Is = int(r.int()), int(r.int()), int8(r.int())
-				r.bools(&pf.Ranged)
-				pf.Lo, pf.Hi = r.int(), r.int()
-				pf.Eq, pf.Neq, pf.TypeIn, pf.TypeOut = r.string(), r.string(), r.string(), r.string()
-			}
-			res.NilWhen[i] = c
-		}
-	}
+	res.NilErrWhen = r.conds()
+	res.NilWhen = r.conds()
 	res.FieldsSet = r.uint()
 	if r.byte() == 1 {
 		t := &TypedNil{Ev: r.evidence(), Type: r.string()}
@@ -319,19 +293,28 @@ func (r *factReader) result() Result {
 	return res
 }
 
-func (r *factReader) paramConds() []ParamCond {
+func (r *factReader) conds() []Cond {
 	n := r.len()
 	if n == 0 {
 		return nil
 	}
-	pcs := make([]ParamCond, n)
-	for i := range pcs {
-		pc := &pcs[i]
-		pc.Param, pc.Val = int(r.int()), r.string()
-		r.bools(&pc.Eq, &pc.InRange, &pc.Len)
-		pc.Lo, pc.Hi = r.int(), r.int()
+	cs := make([]Cond, n)
+	for i := range cs {
+		m := r.len()
+		if m == 0 {
+			continue
+		}
+		c := make(Cond, m)
+		for j := range c {
+			pf := &c[j]
+			pf.Param, pf.Field, pf.Is = int(r.int()), int(r.int()), int8(r.int())
+			r.bools(&pf.Ranged)
+			pf.Lo, pf.Hi = r.int(), r.int()
+			pf.Eq, pf.Neq, pf.TypeIn, pf.TypeOut = r.string(), r.string(), r.string(), r.string()
+		}
+		cs[i] = c
 	}
-	return pcs
+	return cs
 }
 
 func (r *factReader) param() Param {

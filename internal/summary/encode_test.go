@@ -23,9 +23,8 @@ func fullFact() *summary.Fact {
 		Results: []summary.Result{
 			{
 				Kind: summary.ResultMaybeNil, Ev: ev, Param: 2,
-				Only:    []summary.ParamCond{{Param: 1, Val: "true", Eq: true}, {Param: 0, InRange: true, Lo: -3, Hi: 1 << 40, Len: true}},
-				ErrOnly: []summary.ParamCond{{Param: 2, Val: `"x"`}},
-				ErrEv:   nilstate.NewEvidence(nilstate.Step{What: "no position"}),
+				ErrEv:      nilstate.NewEvidence(nilstate.Step{What: "no position"}),
+				NilErrWhen: []summary.Cond{{{Param: 1, Field: summary.LenField, Ranged: true, Lo: -3, Hi: 1 << 40}}, nil},
 				NilWhen: []summary.Cond{
 					{{Param: 0, Field: -1, Is: 1}, {Param: 1, Field: 3, Is: -1, Ranged: true, Lo: -1, Hi: 9}},
 					{{Param: 2, Field: -1, Eq: "1", Neq: "2\x003", TypeIn: "*p.T", TypeOut: "I:p.I"}},

@@ -37,17 +37,13 @@ type Result struct {
 	Kind  ResultKind
 	Ev    *nilstate.Evidence // why it may be nil (MaybeNil, NilIfErr, NilIfNotOK, NilIfZero)
 	Param int                // NilIfParamNil: index into the function's Params; NilIfZero: index of the other result
-	// Only (MaybeNil): each return of nil happens only under its condition
-	// on a parameter (`if !alloc { return nil }`); a call whose constant
-	// arguments contradict all of them gets no nil from it.
-	Only []ParamCond
-	// ErrOnly (MaybeNil) lists the conditions of the returns of nil with
-	// a nil error when each has one and the other nil returns come with
-	// an error: a call whose constant arguments contradict them all gets
-	// a result nil only with an error, for which ErrEv is the evidence
-	// (`newPolicy(opts, true)`, nil, nil only when !always).
-	ErrOnly []ParamCond
-	ErrEv   *nilstate.Evidence
+	// ErrEv (MaybeNil): the evidence of a return of nil with an error,
+	// when the returns of nil with a nil error happen only under
+	// NilErrWhen: a call whose arguments exclude those gets a result nil
+	// only with an error (`newPolicy(opts, true)`, nil, nil only when
+	// !always).
+	ErrEv      *nilstate.Evidence
+	NilErrWhen []Cond
 	// NilWhen (MaybeNil, NilIfErr, NilIfNotOK): the result is nil only
 	// when one of these
 	// conditions on the parameters holds at the call (flow's path walk
@@ -73,24 +69,12 @@ type TypedNil struct {
 	Derefs []string           // the interface's methods whose implementation dereferences the receiver, sorted
 }
 
-// ParamCond is a condition on a parameter: Params[Param] == Val (Eq) or
-// != Val; for integers compared with a constant, Lo <= it <= Hi (InRange).
-// With Len, the condition is on len(Params[Param]) (`case 0: return nil`
-// of `switch len(its)`).
-type ParamCond struct {
-	Param   int
-	Val     string
-	Eq      bool
-	InRange bool
-	Lo, Hi  int64
-	Len     bool
-}
-
 // Cond is a conjunction of facts about the parameters on entry.
 type Cond []ParamFact
 
 // ParamFact is what a condition requires of parameter Param (Field -1),
-// or of field Field of the struct it points to: nil or non-nil (a bool:
+// of its length (Field LenField: `case 0: return nil` of `switch
+// len(its)`), or of field Field of the struct it points to: nil or non-nil (a bool:
 // true or false) by the sign of Is, an integer in [Lo, Hi] (Ranged), a
 // constant equal to Eq or none of Neq, a dynamic type that a type
 // assertion to each of TypeIn accepts and to each of TypeOut rejects
@@ -104,6 +88,9 @@ type ParamFact struct {
 	Eq, Neq         string
 	TypeIn, TypeOut string
 }
+
+// LenField is the Field of a ParamFact about len(Params[Param]).
+const LenField = -2
 
 // MaxConds and MaxCondFacts bound Result.NilWhen: more ways to return nil
 // make it unconditional; more facts in one way are left out (a weaker
@@ -174,7 +161,7 @@ func (s *Summary) Equal(o *Summary) bool {
 	}
 	for i := range s.Results {
 		if s.Results[i].Kind != o.Results[i].Kind || s.Results[i].Param != o.Results[i].Param ||
-			!s.Results[i].Ev.Equal(o.Results[i].Ev) || !slices.Equal(s.Results[i].Only, o.Results[i].Only) || !slices.Equal(s.Results[i].ErrOnly, o.Results[i].ErrOnly) || !s.Results[i].ErrEv.Equal(o.Results[i].ErrEv) ||
+			!s.Results[i].Ev.Equal(o.Results[i].Ev) || !s.Results[i].ErrEv.Equal(o.Results[i].ErrEv) || !slices.EqualFunc(s.Results[i].NilErrWhen, o.Results[i].NilErrWhen, slices.Equal) ||
 			!slices.EqualFunc(s.Results[i].NilWhen, o.Results[i].NilWhen, slices.Equal) ||
 			s.Results[i].FieldsSet != o.Results[i].FieldsSet || !s.Results[i].TypedNil.equal(o.Results[i].TypedNil) {
 			return false
@@ -249,6 +236,9 @@ func (s *Summary) String() string {
 		}
 		if len(r.NilWhen) > 0 {
 			fmt.Fprintf(&b, "r%d=nil-when(%s) ", i, condsString(r.NilWhen))
+		}
+		if r.ErrEv != nil {
+			fmt.Fprintf(&b, "r%d=nil-err-when(%s) ", i, condsString(r.NilErrWhen))
 		}
 		if t := r.TypedNil; t != nil {
 			fmt.Fprintf(&b, "r%d=typed-nil(%s:%s) ", i, t.Type, strings.Join(t.Derefs, ","))
@@ -375,7 +365,7 @@ func Portable(s *Summary, pkg string) *Fact {
 		Params:  make([]Param, len(s.Params)),
 	}}
 	for i, r := range s.Results {
-		f.Summary.Results[i] = Result{Kind: r.Kind, Ev: Export(r.Ev, pkg), Param: r.Param, Only: r.Only, ErrOnly: r.ErrOnly, ErrEv: Export(r.ErrEv, pkg), NilWhen: r.NilWhen, FieldsSet: r.FieldsSet}
+		f.Summary.Results[i] = Result{Kind: r.Kind, Ev: Export(r.Ev, pkg), Param: r.Param, ErrEv: Export(r.ErrEv, pkg), NilErrWhen: r.NilErrWhen, NilWhen: r.NilWhen, FieldsSet: r.FieldsSet}
 		if t := r.TypedNil; t != nil {
 			f.Summary.Results[i].TypedNil = &TypedNil{Ev: Export(t.Ev, pkg), Type: t.Type, Derefs: t.Derefs}
 		}
