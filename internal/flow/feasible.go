@@ -248,7 +248,8 @@ func (a *analysis) feasiblePath(instr ssa.Instruction, v ssa.Value, withPath boo
 	return bs, found || exhausted
 }
 
-// search walks back from instr with v nil and calls atEntry with each
+// search walks back from instr with v nil (or from instr alone, for a nil
+// v) and calls atEntry with each
 // state that reaches the function's entry (a recover block counts, with
 // its constraints dropped) until it returns true. It reports whether some
 // state reached the entry, and whether the budget ran out first (which
@@ -261,7 +262,7 @@ func (a *analysis) search(instr ssa.Instruction, v ssa.Value, atEntry func(*psta
 	w := &walker{a: a}
 	defer func() { a.pathSteps += w.steps }()
 	st := &pstate{}
-	if !w.assume(st, v, fact{is: 1}) {
+	if v != nil && !w.assume(st, v, fact{is: 1}) {
 		return false, false
 	}
 	at := slices.Index(b.Instrs, instr)
@@ -573,6 +574,9 @@ func (w *walker) block(st *pstate, b *ssa.BasicBlock, at int) bool {
 // become its path's, a variable starts zero, and anything else said of
 // v is about a value that does not exist yet.
 func (w *walker) defined(st *pstate, v ssa.Value) bool {
+	if call, ok := v.(*ssa.Call); ok && !w.returned(st, call) {
+		return false
+	}
 	if len(st.facts) == 0 && len(st.rels) == 0 {
 		return true // nothing said of anything, so nothing of v
 	}
@@ -636,6 +640,22 @@ func (w *walker) defined(st *pstate, v ssa.Value) bool {
 	}
 	w.forks = slices.DeleteFunc(w.forks, func(f *pstate) bool { return !finish(f) })
 	return ok && finish(st)
+}
+
+// returned requires of a call what its callee needs to return rather
+// than panic (summary.ReturnsWhen): the path goes on before the call only
+// if the call returned.
+func (w *walker) returned(st *pstate, call *ssa.Call) bool {
+	sum := w.a.calleeSummary(call.Common())
+	if sum == nil || len(sum.ReturnsWhen) == 0 {
+		return true
+	}
+	// Without forks: what the definition's contract requires of the
+	// call (contract) applies to st alone, so a fork here would escape it.
+	saved := w.noFork
+	w.noFork = true
+	defer func() { w.noFork = saved }()
+	return w.someCond(st, call, sum.ReturnsWhen)
 }
 
 // contract checks what the definition of v ties together: a comma-ok's

@@ -28,9 +28,40 @@ func (a *analysis) nilWhenAll(rets []returnSite, i int) []summary.Cond {
 	if len(a.fn.Params) == 0 || isError(a.fn.Signature.Results().At(i).Type()) {
 		return nil // an error's nil is no finding's origin
 	}
+	return a.whenAll(rets, func(r returnSite) ssa.Value { return r.ops[i] })
+}
+
+// returnsWhen is the union of the conditions under which the function
+// reaches a return, for a function that may panic instead (a block ends
+// in a panic), or nil if one return needs none.
+func (a *analysis) returnsWhen() []summary.Cond {
+	if len(a.fn.Params) == 0 || !slices.ContainsFunc(a.fn.Blocks, endsInPanic) {
+		return nil
+	}
+	return a.whenAll(a.returns, func(returnSite) ssa.Value { return nil })
+}
+
+// panicsAt reports whether the call's arguments, as the call site alone
+// shows them, meet none of the conditions under which its callee returns
+// (`r.typeErrorResult(true, ...)`): the code after it does not run.
+func (a *analysis) panicsAt(call *ssa.Call) bool {
+	sum := a.calleeSummary(call.Common())
+	return sum != nil && argsExclude(call, sum.ReturnsWhen)
+}
+
+// endsInPanic reports whether b ends in a panic.
+func endsInPanic(b *ssa.BasicBlock) bool {
+	_, ok := b.Instrs[len(b.Instrs)-1].(*ssa.Panic)
+	return ok
+}
+
+// whenAll is the union of the conditions under which each return r of
+// rets is reached with v(r) nil (any value, for a nil v(r)), or nil if
+// one of them needs none.
+func (a *analysis) whenAll(rets []returnSite, v func(returnSite) ssa.Value) []summary.Cond {
 	var all []summary.Cond
 	for _, r := range rets {
-		conds := a.nilWhen(r.block.Instrs[len(r.block.Instrs)-1], r.ops[i])
+		conds := a.nilWhen(r.block.Instrs[len(r.block.Instrs)-1], v(r))
 		if len(conds) == 0 {
 			return nil
 		}
@@ -47,7 +78,8 @@ func (a *analysis) nilWhenAll(rets []returnSite, i int) []summary.Cond {
 }
 
 // nilWhen returns the conditions on the parameters under which the
-// return ret hands back nil as v, or nil when some path needs none (or
+// return ret hands back nil as v (or is reached, for a nil v), or nil
+// when some path needs none (or
 // the walk ran out of budget, or there are too many to keep).
 func (a *analysis) nilWhen(ret ssa.Instruction, v ssa.Value) []summary.Cond {
 	var conds []summary.Cond

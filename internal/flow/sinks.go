@@ -104,7 +104,7 @@ func (a *analysis) transfer(st facts, b *ssa.BasicBlock) facts {
 		case *ssa.Call:
 			a.deleted(st, instr)
 			a.call(st, instr, instr.Common())
-			if noReturnInvoke(instr.Common()) {
+			if noReturnInvoke(instr.Common()) || a.panicsAt(instr) {
 				return nil // the rest of the block does not run
 			}
 			target, before := a.asTarget(st, instr.Common())

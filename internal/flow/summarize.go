@@ -149,6 +149,7 @@ func (a *analysis) summarize() *summary.Summary {
 	for i := range sum.Results {
 		sum.Results[i].FieldsSet = a.fieldsSetAtReturns(i)
 	}
+	sum.ReturnsWhen = a.returnsWhen()
 
 	checked := a.nilChecked()
 	isPredicate := n == 1 && isBool(results.At(0).Type())

@@ -19,7 +19,7 @@ import (
 // factFormat starts every encoded fact; a fact in another format (a build
 // cache entry of another nilsentry version) fails to decode instead of
 // decoding wrong.
-const factFormat = 2
+const factFormat = 3
 
 var errFactFormat = errors.New("nilsentry fact: malformed or of another version")
 
@@ -103,6 +103,7 @@ func (w *factWriter) summary(s *Summary) {
 	for i := range s.Params {
 		w.param(&s.Params[i])
 	}
+	w.conds(s.ReturnsWhen)
 }
 
 func (w *factWriter) result(r *Result) {
@@ -269,6 +270,7 @@ func (r *factReader) summary() Summary {
 			s.Params[i] = r.param()
 		}
 	}
+	s.ReturnsWhen = r.conds()
 	return s
 }
 

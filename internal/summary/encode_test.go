@@ -41,6 +41,7 @@ func fullFact() *summary.Fact {
 			{Kind: summary.ParamNilSafe, NilAfter: true, NonNilIfTrue: true, NonNilIfNonZero: true},
 			{},
 		},
+		ReturnsWhen: []summary.Cond{{{Param: 0, Field: -1, Is: -1}}},
 	}}
 }
 

@@ -148,6 +148,12 @@ type Param struct {
 type Summary struct {
 	Results []Result
 	Params  []Param
+	// ReturnsWhen: the function returns (rather than panics) only when
+	// one of these conditions on its parameters holds (`func (r *R)
+	// typeErrorResult(throw bool, ...) { if throw { panic(...) } }`): a
+	// path through a call whose arguments meet none of them does not go
+	// on. Empty: it returns whatever the arguments, as far as is known.
+	ReturnsWhen []Cond
 }
 
 // Equal reports whether two summaries agree; fixed-point iteration over
@@ -172,7 +178,7 @@ func (s *Summary) Equal(o *Summary) bool {
 			return false
 		}
 	}
-	return true
+	return slices.EqualFunc(s.ReturnsWhen, o.ReturnsWhen, slices.Equal)
 }
 
 func (t *TypedNil) equal(o *TypedNil) bool {
@@ -212,6 +218,9 @@ func (p FieldPath) String() string {
 // Interesting reports whether the summary says anything a caller can use;
 // uninteresting summaries are not exported as facts.
 func (s *Summary) Interesting() bool {
+	if len(s.ReturnsWhen) > 0 {
+		return true
+	}
 	for _, r := range s.Results {
 		if r.Kind != ResultUnknown || r.TypedNil != nil || r.FieldsSet != 0 {
 			return true
@@ -291,6 +300,9 @@ func (s *Summary) String() string {
 			fmt.Fprintf(&b, "p%d=%s ", i, strings.Join(flags, "+"))
 		}
 	}
+	if len(s.ReturnsWhen) > 0 {
+		fmt.Fprintf(&b, "returns-when(%s)", condsString(s.ReturnsWhen))
+	}
 	return strings.TrimSpace(b.String())
 }
 
@@ -301,14 +313,17 @@ func condsString(conds []Cond) string {
 		var ands []string
 		for _, f := range c {
 			subj := fmt.Sprintf("p%d", f.Param)
-			if f.Field >= 0 {
+			switch {
+			case f.Field == LenField:
+				subj = "len(" + subj + ")"
+			case f.Field >= 0:
 				subj += fmt.Sprintf(".%d", f.Field)
 			}
-			switch {
+			switch { // the fact does not say whether it is of a bool
 			case f.Is > 0:
-				ands = append(ands, subj+"==nil")
+				ands = append(ands, subj+"=nil|true")
 			case f.Is < 0:
-				ands = append(ands, subj+"!=nil")
+				ands = append(ands, subj+"=nonnil|false")
 			}
 			if f.Ranged {
 				ands = append(ands, fmt.Sprintf("%s in [%d,%d]", subj, f.Lo, f.Hi))
@@ -361,8 +376,9 @@ func (f *Fact) String() string { return "nilsentry(" + f.Summary.String() + ")" 
 // it: its steps carry no token.Pos and name their package (Export).
 func Portable(s *Summary, pkg string) *Fact {
 	f := &Fact{Summary: Summary{
-		Results: make([]Result, len(s.Results)),
-		Params:  make([]Param, len(s.Params)),
+		Results:     make([]Result, len(s.Results)),
+		Params:      make([]Param, len(s.Params)),
+		ReturnsWhen: s.ReturnsWhen,
 	}}
 	for i, r := range s.Results {
 		f.Summary.Results[i] = Result{Kind: r.Kind, Ev: Export(r.Ev, pkg), Param: r.Param, ErrEv: Export(r.ErrEv, pkg), NilErrWhen: r.NilErrWhen, NilWhen: r.NilWhen, FieldsSet: r.FieldsSet}

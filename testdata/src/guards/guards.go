@@ -418,7 +418,7 @@ func hasInfo(l *loaded) bool { return l.info != nil }
 
 // Assert returns only when p is true: its callers continue as on the true
 // branch of p.
-func Assert(p bool, msg string) { // want Assert:"nilsentry\\(p0=true-after\\)"
+func Assert(p bool, msg string) { // want Assert:"nilsentry\\(p0=true-after returns-when\\(p0=nil\\|true\\)\\)"
 	if !p {
 		panic(msg)
 	}
