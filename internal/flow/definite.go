@@ -135,7 +135,11 @@ func (a *analysis) definiteSinks(stack []definiteFact, instr ssa.Instruction) {
 	case *ssa.IndexAddr:
 		switch instr.X.Type().Underlying().(type) {
 		case *types.Pointer:
-			check(instr.X, Finding{Category: "nil-deref", Shape: ShapeIndex})
+			shape := ShapeIndex
+			if inRangeLoop(instr) {
+				shape = ShapeRange // `for _, v := range p` over a *[N]T
+			}
+			check(instr.X, Finding{Category: "nil-deref", Shape: shape})
 		case *types.Slice:
 			if rangeIndex(instr) {
 				check(instr.X, Finding{Category: "nil-range", Shape: ShapeRange})
@@ -377,10 +381,10 @@ func mayBeInterface(t types.Type) bool {
 // `for _, v := range s`). go/ssa lowers the loop to a block commented
 // "rangeindex.loop" that compares the incremented counter with len(s).
 func rangeIndex(ia *ssa.IndexAddr) bool {
-	incr, ok := ia.Index.(*ssa.BinOp)
-	if !ok || incr.Op != token.ADD || incr.Block().Comment != "rangeindex.loop" {
+	if !inRangeLoop(ia) {
 		return false
 	}
+	incr := ia.Index.(*ssa.BinOp)
 	b := incr.Block()
 	iff, ok := b.Instrs[len(b.Instrs)-1].(*ssa.If)
 	if !ok {
@@ -392,6 +396,13 @@ func rangeIndex(ia *ssa.IndexAddr) bool {
 	}
 	n, ok := cond.Y.(*ssa.Call)
 	return ok && isBuiltin(n.Call.Value, "len") && len(n.Call.Args) == 1 && n.Call.Args[0] == ia.X
+}
+
+// inRangeLoop reports whether ia indexes by the counter of a range
+// loop (its increment in the "rangeindex.loop" block).
+func inRangeLoop(ia *ssa.IndexAddr) bool {
+	incr, ok := ia.Index.(*ssa.BinOp)
+	return ok && incr.Op == token.ADD && incr.Block().Comment == "rangeindex.loop"
 }
 
 func isBuiltin(v ssa.Value, name string) bool {

@@ -93,6 +93,14 @@ type Finding struct {
 	derefParam int
 }
 
+// Certain reports whether f holds on every path: a value nil wherever the
+// operation runs, or a nil check whose outcome the dominating checks
+// decide (the definite check's findings, go vet's nilness and more).
+// Without -strict only these are shown.
+func (f Finding) Certain() bool {
+	return f.State.Kind == nilstate.Nil || f.Category == "nil-condition"
+}
+
 // withDetail fills Detail from derefBy.
 func (f Finding) withDetail() Finding {
 	if f.derefBy == nil {
@@ -302,7 +310,7 @@ type analysis struct {
 	// Filled by the final pass only.
 	reporting  bool
 	findings   []Finding
-	reported   map[token.Pos]bool
+	reported   map[token.Pos]int     // the index in findings of the finding at each position
 	derefSites map[token.Pos]Finding // unguarded dereferences, for deref-before-check
 	paramDeref map[*ssa.Parameter]bool
 	// paramDerefs are the dereferences of unknown parameters, in order;
@@ -536,7 +544,7 @@ func (a *analysis) final() {
 
 func (a *analysis) startReporting() {
 	a.reporting = true
-	a.reported = make(map[token.Pos]bool)
+	a.reported = make(map[token.Pos]int)
 	a.derefSites = spareDeref.getOrMake()
 	a.paramDeref = make(map[*ssa.Parameter]bool)
 	a.uses = make(map[types.Object]summary.FieldUses)

@@ -239,10 +239,19 @@ func (a *analysis) sink(st facts, instr ssa.Instruction, v ssa.Value, f Finding)
 }
 
 func (a *analysis) emit(f Finding) {
-	if !f.Pos.IsValid() || a.reported[f.Pos] {
+	if !f.Pos.IsValid() {
 		return
 	}
-	a.reported[f.Pos] = true
+	if i, ok := a.reported[f.Pos]; ok {
+		// One finding per position: the first, unless a certain one
+		// follows a possible one (the definite check after the flow),
+		// which the default shows.
+		if f.Certain() && !a.findings[i].Certain() {
+			a.findings[i] = f
+		}
+		return
+	}
+	a.reported[f.Pos] = len(a.findings)
 	a.findings = append(a.findings, f)
 }
 

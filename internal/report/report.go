@@ -46,7 +46,7 @@ type Reporter struct {
 	pass   *analysis.Pass
 	filter Filter
 	diags  []analysis.Diagnostic
-	seen   map[token.Pos]bool
+	seen   map[token.Pos]int // the index of the diagnostic at each node
 	// mayNil holds the positions of the diagnostics about what may be nil
 	// on some path, shown only with Filter.MayNil; they are still made, so
 	// that an ignore directive that silences one is not "silencing
@@ -62,7 +62,7 @@ type Filter struct {
 }
 
 func New(pass *analysis.Pass, filter Filter) *Reporter {
-	return &Reporter{pass: pass, filter: filter, seen: make(map[token.Pos]bool), mayNil: make(map[token.Pos]bool)}
+	return &Reporter{pass: pass, filter: filter, seen: make(map[token.Pos]int), mayNil: make(map[token.Pos]bool)}
 }
 
 // Add words a finding. Findings whose syntax cannot be found (code the
@@ -77,10 +77,10 @@ func (r *Reporter) Add(f flow.Finding) {
 		// `*(*int)(nil) = 0` crashes on purpose.
 		return
 	}
-	if r.seen[node.Pos()] {
-		return // one report per dereferencing expression
+	at, seen := r.seen[node.Pos()]
+	if seen && !(f.Certain() && r.mayNil[node.Pos()]) {
+		return // one report per dereferencing expression: the first, unless a certain one follows
 	}
-	r.seen[node.Pos()] = true
 
 	verb := "may be nil here"
 	if f.State.Kind == nilstate.Nil {
@@ -112,18 +112,13 @@ func (r *Reporter) Add(f flow.Finding) {
 		}
 	}
 	d.Related = append(d.Related, r.branches(f.Path)...)
-	r.diags = append(r.diags, d)
-	if !Certain(f) {
-		r.mayNil[d.Pos] = true
+	if seen {
+		r.diags[at] = d // the definite check's, shown without -strict too
+	} else {
+		r.seen[node.Pos()] = len(r.diags)
+		r.diags = append(r.diags, d)
 	}
-}
-
-// Certain reports whether a finding holds on every path: a value nil
-// wherever the operation runs, or a nil check whose outcome the
-// dominating checks decide (the definite check's findings, go vet's
-// nilness and more).
-func Certain(f flow.Finding) bool {
-	return f.State.Kind == nilstate.Nil || f.Category == "nil-condition"
+	r.mayNil[d.Pos] = !f.Certain()
 }
 
 // tupleResult is the variable assigned result i of the call or comma-ok
