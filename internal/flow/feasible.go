@@ -249,9 +249,9 @@ func (a *analysis) feasiblePath(instr ssa.Instruction, v ssa.Value, withPath boo
 }
 
 // search walks back from instr with v nil (or from instr alone, for a nil
-// v) and calls atEntry with each
-// state that reaches the function's entry (a recover block counts, with
-// its constraints dropped) until it returns true. It reports whether some
+// v) and calls atEntry with each state that reaches the function's entry
+// (a recover block counts, with its constraints dropped) until it returns
+// true. It reports whether some
 // state reached the entry, and whether the budget ran out first (which
 // callers take as feasible).
 func (a *analysis) search(instr ssa.Instruction, v ssa.Value, atEntry func(*pstate, *branchNode) bool) (found, exhausted bool) {

@@ -79,8 +79,8 @@ func (a *analysis) whenAll(rets []returnSite, v func(returnSite) ssa.Value) []su
 
 // nilWhen returns the conditions on the parameters under which the
 // return ret hands back nil as v (or is reached, for a nil v), or nil
-// when some path needs none (or
-// the walk ran out of budget, or there are too many to keep).
+// when some path needs none (or the walk ran out of budget, or there are
+// too many to keep).
 func (a *analysis) nilWhen(ret ssa.Instruction, v ssa.Value) []summary.Cond {
 	var conds []summary.Cond
 	if a.condSteps >= maxCondStepsFunc {
@@ -177,7 +177,7 @@ func (w *walker) meets(st *pstate, call *ssa.Call, c summary.Cond) bool {
 		if pf.Param >= len(args) {
 			continue
 		}
-		f := fact{is: pf.Is, ranged: pf.Ranged, lo: pf.Lo, hi: pf.Hi}.withConsts(consts{pf.Eq, pf.Neq, pf.TypeIn, pf.TypeOut})
+		f := factOf(pf)
 		arg := args[pf.Param]
 		if pf.Field == summary.LenField {
 			if f.ranged && minLen(arg) > f.hi { // the call builds a longer slice
@@ -201,6 +201,11 @@ func (w *walker) meets(st *pstate, call *ssa.Call, c summary.Cond) bool {
 	return w.propagate(st)
 }
 
+// factOf is what pf requires of its subject, as a walk's fact.
+func factOf(pf summary.ParamFact) fact {
+	return fact{is: pf.Is, ranged: pf.Ranged, lo: pf.Lo, hi: pf.Hi}.withConsts(consts{pf.Eq, pf.Neq, pf.TypeIn, pf.TypeOut})
+}
+
 // argsExclude reports whether the call's arguments, as the call site
 // alone shows them (a constant, the length of a slice the call builds),
 // meet none of conds: a result nil only under conds is not nil here
@@ -213,7 +218,7 @@ func argsExclude(call *ssa.Call, conds []summary.Cond) bool {
 			if pf.Param >= len(args) {
 				continue
 			}
-			f := fact{is: pf.Is, ranged: pf.Ranged, lo: pf.Lo, hi: pf.Hi}.withConsts(consts{pf.Eq, pf.Neq, pf.TypeIn, pf.TypeOut})
+			f := factOf(pf)
 			switch arg := args[pf.Param].(type) {
 			case *ssa.Const:
 				if pf.Field == -1 && !holds(arg, f) {
