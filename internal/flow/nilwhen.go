@@ -1,6 +1,7 @@
 package flow
 
 import (
+	"go/token"
 	"go/types"
 	"slices"
 	"strings"
@@ -35,10 +36,54 @@ func (a *analysis) nilWhenAll(rets []returnSite, i int) []summary.Cond {
 // reaches a return, for a function that may panic instead (a block ends
 // in a panic), or nil if one return needs none.
 func (a *analysis) returnsWhen() []summary.Cond {
-	if len(a.fn.Params) == 0 || !slices.ContainsFunc(a.fn.Blocks, endsInPanic) {
+	if len(a.fn.Params) == 0 || !slices.ContainsFunc(a.fn.Blocks, a.panicsOnParamTest) {
 		return nil
 	}
 	return a.whenAll(a.returns, func(returnSite) ssa.Value { return nil })
+}
+
+// panicsOnParamTest reports whether b ends in a panic under a branch that
+// tests a parameter: without one, no path to a return can require
+// anything of the parameters, and the walks from the returns (which
+// follow every path, there being no value to track) would be spent for
+// nothing.
+func (a *analysis) panicsOnParamTest(b *ssa.BasicBlock) bool {
+	if _, ok := b.Instrs[len(b.Instrs)-1].(*ssa.Panic); !ok {
+		return false
+	}
+	for d := b; d != nil; d = d.Idom() {
+		for _, p := range d.Preds {
+			if br, ok := p.Instrs[len(p.Instrs)-1].(*ssa.If); ok && testsParam(br.Cond, 2) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// testsParam reports whether v is computed from a parameter, its length
+// or a field it points to, within depth operations.
+func testsParam(v ssa.Value, depth int) bool {
+	switch v := v.(type) {
+	case *ssa.Parameter:
+		return true
+	case *ssa.UnOp:
+		if fa, ok := v.X.(*ssa.FieldAddr); ok && v.Op == token.MUL {
+			_, ok := fa.X.(*ssa.Parameter)
+			return ok
+		}
+		return depth > 0 && testsParam(v.X, depth-1)
+	case *ssa.BinOp:
+		return depth > 0 && (testsParam(v.X, depth-1) || testsParam(v.Y, depth-1))
+	case *ssa.Call:
+		_, ok := lenOf(v)
+		return ok
+	case *ssa.Extract:
+		if ta, ok := v.Tuple.(*ssa.TypeAssert); ok {
+			return depth > 0 && testsParam(ta.X, depth-1)
+		}
+	}
+	return false
 }
 
 // panicsAt reports whether the call's arguments, as the call site alone
@@ -47,12 +92,6 @@ func (a *analysis) returnsWhen() []summary.Cond {
 func (a *analysis) panicsAt(call *ssa.Call) bool {
 	sum := a.calleeSummary(call.Common())
 	return sum != nil && argsExclude(call, sum.ReturnsWhen)
-}
-
-// endsInPanic reports whether b ends in a panic.
-func endsInPanic(b *ssa.BasicBlock) bool {
-	_, ok := b.Instrs[len(b.Instrs)-1].(*ssa.Panic)
-	return ok
 }
 
 // whenAll is the union of the conditions under which each return r of
