@@ -35,7 +35,9 @@
 #                    since cd1d723), fresh3 (fasthttp consul-api kafka-go
 #                    gocql: a third held-out set, read since 7a355a2), fresh4
 #                    (go-git goja libp2p bleve: a fourth held-out set, never
-#                    read), or an explicit list of names / module@version.
+#                    read), fresh5 (esbuild wazero pdfcpu webrtc hugo k9s: a
+#                    fifth held-out set, never read), or an explicit list of
+#                    names / module@version.
 #                    Held-out findings are for checking a finished change: count
 #                    them, do not read them to design a rule.
 #   HOLDOUT_SAMPLE   sample size (default 30)
@@ -55,6 +57,7 @@ read) SET=$READ_SET ;;
 fresh2) SET=$FRESH2_SET ;;
 fresh3) SET=$FRESH3_SET ;;
 fresh4) SET=$FRESH4_SET ;;
+fresh5) SET=$FRESH5_SET ;;
 *) SET=$HOLDOUT_SET ;;
 esac
 N=${HOLDOUT_SAMPLE:-30}
