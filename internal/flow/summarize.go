@@ -125,16 +125,16 @@ func (a *analysis) summarize() *summary.Summary {
 				Ev: nilstate.NewEvidence(a.step(firstNil.pos, name+" returns nil with "+with))}
 		case ev != nil:
 			res := summary.Result{Kind: summary.ResultMaybeNil, Ev: ev, NilWhen: a.nilWhenAll(nilRets, i)}
-			if nilErrEv != nil && firstErrNil != nil {
-				// Nil with a nil error only under conditions on parameters:
-				// a call that excludes them gets nil only with an error.
-				if res.NilErrWhen = a.nilWhenAll(nilErrRets, i); res.NilErrWhen != nil {
-					res.ErrEv = nilstate.NewEvidence(a.step(firstErrNil.pos, name+" returns nil with an error"))
-				}
-			}
 			if nilErrEv != nil {
 				// The nil a caller that checks the error still gets.
 				res.Ev = nilErrEv
+				// Nil with a nil error only under conditions on parameters:
+				// a call that excludes them gets nil only with an error.
+				if firstErrNil != nil {
+					if res.NilErrWhen = a.nilWhenAll(nilErrRets, i); res.NilErrWhen != nil {
+						res.ErrEv = nilstate.NewEvidence(a.step(firstErrNil.pos, name+" returns nil with an error"))
+					}
+				}
 			}
 			sum.Results[i] = res
 		case through >= 0:
