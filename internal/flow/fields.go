@@ -132,7 +132,7 @@ func FieldCheckIn(fn *ssa.Function, v *types.Var, env Env) token.Pos {
 // checksField reports whether the call checks field v: a predicate whose
 // result says whether v of a pointer argument is nil (fields-if-true or
 // -false: `l.isEmpty()`), or an assertion helper that returns only for a
-// non-nil argument loaded from v (nonnil-after: `mustNotBeNil(x.F, "F")`,
+// non-nil argument loaded from v (returns-when p=nonnil: `mustNotBeNil(x.F, "F")`,
 // also through an interface conversion, which may defeat the check but
 // shows the intent). A function that merely tolerates nil (nilsafe) is no
 // check: nil is a normal input there.
@@ -150,7 +150,7 @@ func checksField(c *ssa.CallCommon, v *types.Var, env Env) bool {
 			break
 		}
 		p := sum.Params[i]
-		if p.NonNilAfter && loadedFrom(arg, v) || maskHas(arg.Type(), p.FieldsIfTrue|p.FieldsIfFalse, v) {
+		if sum.After(i) < 0 && loadedFrom(arg, v) || maskHas(arg.Type(), p.FieldsIfTrue|p.FieldsIfFalse, v) {
 			return true
 		}
 	}

@@ -181,8 +181,14 @@ func (a *analysis) paramFacts(st *pstate) summary.Cond {
 			break
 		}
 	}
-	slices.SortFunc(c, func(x, y summary.ParamFact) int { return (x.Param-y.Param)*1024 + x.Field - y.Field })
+	sortCond(c)
 	return c
+}
+
+// sortCond orders a condition's facts by parameter and field, so that
+// equal conditions are equal slices.
+func sortCond(c summary.Cond) {
+	slices.SortFunc(c, func(x, y summary.ParamFact) int { return (x.Param-y.Param)*1024 + x.Field - y.Field })
 }
 
 // someCond requires of call's arguments one of conds. The first that

@@ -314,14 +314,14 @@ func (a *analysis) call(st facts, instr ssa.Instruction, c *ssa.CallCommon) {
 	isMethod := callee.Signature.Recv() != nil
 	defer func() {
 		for i, arg := range c.Args {
-			if i < len(sum.Params) && sum.Params[i].NonNilAfter {
-				a.set(st, arg, nilstate.NonNilState) // the call returned
-			}
-			if i < len(sum.Params) && sum.Params[i].NilAfter && a.stateOf(st, arg, constCtx{}).Kind != nilstate.NonNil {
+			switch after := sum.After(i); {
+			case after == 0:
+			case isBool(arg.Type()):
+				a.refine(st, arg, after > 0) // assert(err == nil): as on the true branch
+			case after < 0:
+				a.set(st, arg, nilstate.NonNilState) // mustNotBeNil(u) returned
+			case a.stateOf(st, arg, constCtx{}).Kind != nilstate.NonNil:
 				a.assume(st, arg, true, c.Pos()) // check(err) returned: err is nil
-			}
-			if i < len(sum.Params) && sum.Params[i].TrueAfter {
-				a.refine(st, arg, true) // assert(err == nil): as on the true branch
 			}
 			if i < len(sum.Params) && sum.Params[i].FieldsAfter != 0 {
 				a.fieldsSet(st, arg, sum.Params[i], c.Pos())

@@ -149,14 +149,15 @@ func (a *analysis) summarize() *summary.Summary {
 	for i := range sum.Results {
 		sum.Results[i].FieldsSet = a.fieldsSetAtReturns(i)
 	}
-	sum.ReturnsWhen = a.returnsWhen()
-
 	checked := a.nilChecked()
 	isPredicate := n == 1 && isBool(results.At(0).Type())
 	isCount := n == 1 && isInteger(results.At(0).Type())
+	var after summary.Cond // what holds of the parameters at every return
 	for i, p := range a.fn.Params {
 		if isBool(p.Type()) {
-			sum.Params[i].TrueAfter = a.trueAtReturns(p)
+			if a.trueAtReturns(p) {
+				after = append(after, summary.ParamFact{Param: i, Field: -1, Is: 1})
+			}
 			continue
 		}
 		if !nilable(p.Type()) {
@@ -169,20 +170,48 @@ func (a *analysis) summarize() *summary.Summary {
 		}
 		if checked[p] {
 			sum.Params[i] = summary.Param{Kind: summary.ParamNilSafe,
-				NonNilAfter:     a.nonNilAtReturns(p),
 				NonNilIfTrue:    isPredicate && a.nonZeroOnlyIfNonNil(p),
 				NonNilIfNonZero: isCount && a.nonZeroOnlyIfNonNil(p)}
+			if a.nonNilAtReturns(p) { // mustNotBeNil(u)
+				after = append(after, summary.ParamFact{Param: i, Field: -1, Is: -1})
+			}
 		} else if a.paramDeref[p] {
 			sum.Params[i] = summary.Param{Kind: summary.ParamDerefs}
 		}
-		sum.Params[i].NilAfter = a.nilAtReturns(p) // also through a helper: check2(v, err) { check(err) }
+		if a.nilAtReturns(p) { // also through a helper: check2(v, err) { check(err) }
+			after = append(after, summary.ParamFact{Param: i, Field: -1, Is: 1})
+		}
 		sum.Params[i].FieldsAfter = fieldsAfter
 		if fieldsAfter != 0 {
 			sum.Params[i].NestedAfter = a.nestedNonNilAtReturns(p) // through a field it sets
 		}
 		sum.Params[i].FieldsIfTrue, sum.Params[i].FieldsIfFalse = fieldsIfTrue, fieldsIfFalse
 	}
+	sum.ReturnsWhen = withAfter(a.returnsWhen(), after)
 	return sum
+}
+
+// withAfter adds to each way of returning (conds, from the walks) what
+// the data flow knows of the parameters at every return (after): both
+// hold on every path that returns. Without conds, after is the one way.
+func withAfter(conds []summary.Cond, after summary.Cond) []summary.Cond {
+	if len(after) == 0 {
+		return conds
+	}
+	if len(conds) == 0 {
+		return []summary.Cond{after}
+	}
+	for i, c := range conds {
+		c = slices.Clone(c)
+		for _, f := range after {
+			if len(c) < summary.MaxCondFacts && !slices.ContainsFunc(c, func(g summary.ParamFact) bool { return g.Param == f.Param && g.Field == f.Field }) {
+				c = append(c, f)
+			}
+		}
+		sortCond(c)
+		conds[i] = c
+	}
+	return conds
 }
 
 // nilAtReturns reports whether p is known nil wherever the function

@@ -19,7 +19,7 @@ import (
 // factFormat starts every encoded fact; a fact in another format (a build
 // cache entry of another nilsentry version) fails to decode instead of
 // decoding wrong.
-const factFormat = 3
+const factFormat = 4
 
 var errFactFormat = errors.New("nilsentry fact: malformed or of another version")
 
@@ -148,7 +148,7 @@ func (w *factWriter) conds(cs []Cond) {
 
 func (w *factWriter) param(p *Param) {
 	w.byte(byte(p.Kind))
-	w.bools(p.NonNilAfter, p.NilAfter, p.NonNilIfTrue, p.NonNilIfNonZero, p.TrueAfter)
+	w.bools(p.NonNilIfTrue, p.NonNilIfNonZero)
 	w.uint(p.FieldsAfter)
 	w.uint(p.FieldsIfTrue)
 	w.uint(p.FieldsIfFalse)
@@ -321,7 +321,7 @@ func (r *factReader) conds() []Cond {
 
 func (r *factReader) param() Param {
 	p := Param{Kind: ParamKind(r.byte())}
-	r.bools(&p.NonNilAfter, &p.NilAfter, &p.NonNilIfTrue, &p.NonNilIfNonZero, &p.TrueAfter)
+	r.bools(&p.NonNilIfTrue, &p.NonNilIfNonZero)
 	p.FieldsAfter, p.FieldsIfTrue, p.FieldsIfFalse = r.uint(), r.uint(), r.uint()
 	set := r.byte()
 	for i := range p.NestedAfter {

@@ -36,12 +36,12 @@ func fullFact() *summary.Fact {
 			{},
 		},
 		Params: []summary.Param{
-			{Kind: summary.ParamDerefs, NonNilAfter: true, TrueAfter: true, FieldsAfter: 3, FieldsIfTrue: 1 << 62, FieldsIfFalse: 8,
+			{Kind: summary.ParamDerefs, FieldsAfter: 3, FieldsIfTrue: 1 << 62, FieldsIfFalse: 8,
 				NestedAfter: [summary.MaxNested]summary.FieldPath{{1, 2, 3}, {0xffff, 1}}},
-			{Kind: summary.ParamNilSafe, NilAfter: true, NonNilIfTrue: true, NonNilIfNonZero: true},
+			{Kind: summary.ParamNilSafe, NonNilIfTrue: true, NonNilIfNonZero: true},
 			{},
 		},
-		ReturnsWhen: []summary.Cond{{{Param: 0, Field: -1, Is: -1}}},
+		ReturnsWhen: []summary.Cond{{{Param: 0, Field: -1, Is: -1}, {Param: 1, Field: -1, Is: 1}}, {{Param: 1, Field: -1, Is: 1}}},
 	}}
 }
 

@@ -112,21 +112,12 @@ const (
 // Param describes one parameter; for methods, Params[0] is the receiver.
 type Param struct {
 	Kind ParamKind
-	// NonNilAfter: the function returns only if the argument is non-nil
-	// (mustNotBeNil(u), an assertion helper).
-	NonNilAfter bool
-	// NilAfter: the function returns only if the argument is nil (an
-	// error helper that exits otherwise: check(err)).
-	NilAfter bool
 	// NonNilIfTrue: the function's bool result is true only if the
 	// argument is non-nil (isValid(u)).
 	NonNilIfTrue bool
 	// NonNilIfNonZero: the function's integer result is non-zero only if
 	// the argument is non-nil (a nil-safe Len: `if t.Len() > 0`).
 	NonNilIfNonZero bool
-	// TrueAfter: the function returns only if the bool argument is true
-	// (assert(err == nil, "...")); the caller refines as on that branch.
-	TrueAfter bool
 	// FieldsAfter: the fields (bit i for field index i < 64) of the
 	// struct the argument points to that are non-nil whenever the
 	// function returns (t.init() sets t.common when nil).
@@ -148,12 +139,38 @@ type Param struct {
 type Summary struct {
 	Results []Result
 	Params  []Param
-	// ReturnsWhen: the function returns (rather than panics) only when
-	// one of these conditions on its parameters holds (`func (r *R)
-	// typeErrorResult(throw bool, ...) { if throw { panic(...) } }`): a
-	// path through a call whose arguments meet none of them does not go
-	// on. Empty: it returns whatever the arguments, as far as is known.
+	// ReturnsWhen: the function returns (rather than panics or exits)
+	// only when one of these conditions on its parameters holds: an
+	// assertion helper (`mustNotBeNil(u)`: p0=nonnil; `assert(ok, msg)`:
+	// p0=true), an error helper (`check(err)`: p0=nil), a function that
+	// panics under a flag (`func (r *R) typeErrorResult(throw bool, ...)
+	// { if throw { panic(...) } }`: p1=false). A path through a call
+	// whose arguments meet none of them does not go on; after the call,
+	// what all of them require of an argument holds (After). Empty: it
+	// returns whatever the arguments, as far as is known.
 	ReturnsWhen []Cond
+}
+
+// After is what every way of returning (ReturnsWhen) requires of
+// parameter i itself, by the sign of Is: nil (or true) when > 0, non-nil
+// (or false) when < 0, nothing when 0. A caller past the call knows it.
+func (s *Summary) After(i int) int8 {
+	var is int8
+	for j, c := range s.ReturnsWhen {
+		k := slices.IndexFunc(c, func(f ParamFact) bool { return f.Param == i && f.Field == -1 && f.Is != 0 })
+		if k < 0 {
+			return 0
+		}
+		sign := int8(1)
+		if c[k].Is < 0 {
+			sign = -1
+		}
+		if j > 0 && sign != is {
+			return 0
+		}
+		is = sign
+	}
+	return is
 }
 
 // Equal reports whether two summaries agree; fixed-point iteration over
@@ -230,7 +247,7 @@ func (s *Summary) Interesting() bool {
 		// ParamNilSafe alone tells callers nothing an absent summary
 		// does not: neither makes a nil argument a finding. Proto getters
 		// and nil-safe String methods would otherwise be most facts.
-		if p.Kind == ParamDerefs || p.NonNilAfter || p.NilAfter || p.NonNilIfTrue || p.NonNilIfNonZero || p.TrueAfter || p.FieldsAfter != 0 || p.FieldsIfTrue != 0 || p.FieldsIfFalse != 0 || p.NestedAfter[0].Len() > 0 {
+		if p.Kind == ParamDerefs || p.NonNilIfTrue || p.NonNilIfNonZero || p.FieldsAfter != 0 || p.FieldsIfTrue != 0 || p.FieldsIfFalse != 0 || p.NestedAfter[0].Len() > 0 {
 			return true
 		}
 	}
@@ -264,20 +281,11 @@ func (s *Summary) String() string {
 		case ParamNilSafe:
 			flags = append(flags, "nilsafe")
 		}
-		if p.NonNilAfter {
-			flags = append(flags, "nonnil-after")
-		}
-		if p.NilAfter {
-			flags = append(flags, "nil-after")
-		}
 		if p.NonNilIfTrue {
 			flags = append(flags, "nonnil-if-true")
 		}
 		if p.NonNilIfNonZero {
 			flags = append(flags, "nonnil-if-nonzero")
-		}
-		if p.TrueAfter {
-			flags = append(flags, "true-after")
 		}
 		for _, fs := range []struct {
 			name string

@@ -105,3 +105,27 @@ func TestNestedAfter(t *testing.T) {
 	o.Params[0].NestedAfter = s.Params[0].NestedAfter
 	assert.True(t, s.Equal(o))
 }
+
+func TestAfter(t *testing.T) {
+	nonNil := summary.ParamFact{Param: 0, Field: -1, Is: -1}
+	isNil := summary.ParamFact{Param: 1, Field: -1, Is: 1}
+	field := summary.ParamFact{Param: 1, Field: 2, Is: -1}
+	tests := []struct {
+		name  string
+		conds []summary.Cond
+		want  [2]int8
+	}{
+		{"returns whatever", nil, [2]int8{0, 0}},
+		{"one way", []summary.Cond{{nonNil, isNil}}, [2]int8{-1, 1}},
+		{"every way agrees", []summary.Cond{{nonNil}, {nonNil, isNil}}, [2]int8{-1, 0}},
+		{"ways disagree", []summary.Cond{{nonNil}, {{Param: 0, Field: -1, Is: 2}}}, [2]int8{0, 0}},
+		{"a field is not the parameter", []summary.Cond{{field}}, [2]int8{0, 0}},
+		{"sign, not size", []summary.Cond{{{Param: 1, Field: -1, Is: 3}}, {isNil}}, [2]int8{0, 1}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := &summary.Summary{ReturnsWhen: tt.conds}
+			assert.Equal(t, tt.want, [2]int8{s.After(0), s.After(1)})
+		})
+	}
+}

@@ -418,7 +418,7 @@ func hasInfo(l *loaded) bool { return l.info != nil }
 
 // Assert returns only when p is true: its callers continue as on the true
 // branch of p.
-func Assert(p bool, msg string) { // want Assert:"nilsentry\\(p0=true-after returns-when\\(p0=nil\\|true\\)\\)"
+func Assert(p bool, msg string) { // want Assert:"nilsentry\\(returns-when\\(p0=nil\\|true\\)\\)"
 	if !p {
 		panic(msg)
 	}
@@ -460,6 +460,34 @@ func assertWrongWay(m map[string]*Node) int {
 	n := get(m, "a")
 	Assert(n == nil, "present")
 	return n.Val // want `nil dereference: n is nil here`
+}
+
+// Refute returns only when p is false: the mirror of Assert.
+func Refute(p bool, msg string) { // want Refute:"nilsentry\\(returns-when\\(p0=nonnil\\|false\\)\\)"
+	if p {
+		panic(msg)
+	}
+}
+
+func refuteError(k string) int {
+	n, err := lookup(k)
+	Refute(err != nil, "lookup failed")
+	return n.Val // err != nil is false: n is not nil
+}
+
+func refuteWrongWay(k string) int {
+	n, err := lookup(k)
+	Refute(err == nil, "lookup succeeded")
+	return n.Val // want `nil dereference: n may be nil here \(lookup returns nil with an error at guards.go:\d+\)`
+}
+
+// Assert(false) does not return: the path with the error ends there.
+func assertFalse(k string) int {
+	n, err := lookup(k)
+	if err != nil {
+		Assert(false, "lookup failed")
+	}
+	return n.Val
 }
 
 // --- a variable assigned under a condition, used under the same one ---

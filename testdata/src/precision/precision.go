@@ -30,7 +30,7 @@ func IsValid(u *User) bool { // want IsValid:"nilsentry\\(p0=nilsafe\\+nonnil-if
 	return u != nil && u.Name != ""
 }
 
-func MustNotBeNil(u *User) { // want MustNotBeNil:"nilsentry\\(p0=nilsafe\\+nonnil-after\\)"
+func MustNotBeNil(u *User) { // want MustNotBeNil:"nilsentry\\(p0=nilsafe returns-when\\(p0=nonnil\\|false\\)\\)"
 	if u == nil {
 		panic("nil user")
 	}

@@ -330,7 +330,7 @@ func unpackError(l unpacker) string {
 
 // MustConn returns c only when err is nil: passing a parameter through
 // says nothing by itself.
-func MustConn(c *Conn, err error) *Conn { // want MustConn:"nilsentry\\(p1=nilsafe\\+nil-after returns-when\\(p1=nil\\|true\\)\\)"
+func MustConn(c *Conn, err error) *Conn { // want MustConn:"nilsentry\\(p1=nilsafe returns-when\\(p1=nil\\|true\\)\\)"
 	if err != nil {
 		panic(err)
 	}

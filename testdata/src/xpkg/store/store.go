@@ -49,7 +49,7 @@ func Get(m map[string]*User, name string) (*User, bool) { // want Get:"nilsentry
 }
 
 // Must never returns a nil user.
-func Must(u *User, err error) *User { // want Must:"nilsentry\\(r0=nonnil p0=nilsafe\\+nonnil-after p1=nilsafe\\+nil-after returns-when\\(p1=nil\\|true\\)\\)"
+func Must(u *User, err error) *User { // want Must:"nilsentry\\(r0=nonnil p0=nilsafe p1=nilsafe returns-when\\(p0=nonnil\\|false&p1=nil\\|true\\)\\)"
 	if err != nil || u == nil {
 		panic("no user")
 	}
