@@ -61,7 +61,7 @@ func handlers(routes map[string]*Spec, mux *http.ServeMux) {
 // notify captures one lookup in two goroutines: both are reported.
 func notify(specs map[string]*Spec, name string, send func(string)) {
 	s := specs[name]
-	go func() { send("pull " + s.Image) }() // want `nil dereference: s may be nil here \(map lookup may miss at workers.go:\d+; captured by the function literal at workers.go:\d+\)`
+	go func() { send("pull " + s.Image) }()  // want `nil dereference: s may be nil here \(map lookup may miss at workers.go:\d+; captured by the function literal at workers.go:\d+\)`
 	go func() { send("audit " + s.Image) }() // want `nil dereference: s may be nil here \(map lookup may miss at workers.go:\d+; captured by the function literal at workers.go:\d+\)`
 }
 
