@@ -2,7 +2,6 @@ package flow
 
 import (
 	"fmt"
-	"go/token"
 	"go/types"
 	"slices"
 	"strings"
@@ -16,13 +15,16 @@ import (
 //
 //	if d.img3 != nil { d.applyBlack() }   // applyBlack reads d.img3.Bounds()
 //
-// Where the nil can only be the value the path had when the function was
-// entered (field evidence or the function's own defensive check, no store
-// to the path and no call that may store it before the dereference), the
-// finding carries that path (Finding.Entry). Callers record the path's
-// state at each call (Result.Calls); the analyzer drops the finding when
-// every call of a function only the package can call passes the path
-// non-nil.
+// The feasibility walk (feasible.go) finds the paths on which the value
+// dereferenced is nil. Where every one of them requires the same
+// parameter's memory (p.img3, p.a.b) nil on entry, the finding carries
+// that path (Finding.Entry): the nil can only be what the caller passed.
+// For that the walk marks nil memory that a call (one that may store one
+// of the path's fields: mayStore) or a store through another pointer may
+// have made since the entry (fact.stored): such a nil is not the
+// caller's. Callers record the path's state at each call (Result.Calls);
+// the analyzer drops the finding when every call of a function only the
+// package can call passes the path non-nil.
 
 // EntryPath names memory reachable from a parameter when the function is
 // entered: Params[Param] itself, or a field path under it.
@@ -50,99 +52,106 @@ type CallCheck struct {
 // maxEntryFields bounds the length of entry paths.
 const maxEntryFields = 4
 
-// entryPath returns the entry path v was loaded from, if v still holds
-// the value the path had on entry as far as the function can tell.
-func (a *analysis) entryPath(v ssa.Value, s nilstate.State, at ssa.Instruction) *EntryPath {
-	origin := s.Ev.Origin().What
-	if _, field := a.judged[s.Ev].(*types.Var); !field && origin != nilstate.CheckedForNil {
-		return nil // nil from a literal, a call, a lookup: not the caller's
-	}
-	var fields []int
-	var vars []*types.Var
-	k := a.key(v)
-	for len(fields) <= maxEntryFields {
-		if p, ok := k.(*ssa.Parameter); ok {
-			i := slices.Index(a.fn.Params, p)
-			if i < 0 || !a.unchangedSinceEntry(vars, at) {
-				return nil
-			}
-			slices.Reverse(fields) // collected from the load outwards
-			return &EntryPath{Param: i, Fields: fields}
-		}
-		load, ok := k.(*ssa.UnOp)
-		if !ok || load.Op != token.MUL {
-			return nil
-		}
-		fa, ok := load.X.(*ssa.FieldAddr)
-		if !ok {
-			return nil
-		}
-		f := fieldOf(fa)
-		if f == nil {
-			return nil
-		}
-		fields = append(fields, fa.Field)
-		vars = append(vars, f)
-		k = a.key(fa.X)
-	}
-	return nil
-}
-
-// unchangedSinceEntry reports whether no store to one of the fields, and
-// no call that may store one, can run between the function's entry and
-// at. Calls through interfaces and function values are assumed not to
-// store them (they rarely reach back into the struct's own package).
-func (a *analysis) unchangedSinceEntry(fields []*types.Var, at ssa.Instruction) bool {
-	changes := func(instr ssa.Instruction) bool {
-		switch instr := instr.(type) {
-		case *ssa.Store:
-			if fa, ok := instr.Addr.(*ssa.FieldAddr); ok {
-				f := fieldOf(fa)
-				for _, g := range fields {
-					if f == g {
-						return true
-					}
-				}
-			}
-		case ssa.CallInstruction:
-			if callee := instr.Common().StaticCallee(); callee != nil {
-				for _, g := range fields {
-					if a.mayStore(callee, g, 0) {
-						return true
-					}
-				}
-			}
-		}
+// wantsEntry reports whether a finding with state s may be the callers'
+// to decide: its nil is a field's (evidence elsewhere) or the function's
+// own defensive check, not a literal, a call or a lookup it makes, and
+// only the package can call the function (analyzer/callers.go decides
+// the rest).
+func (a *analysis) wantsEntry(s nilstate.State) bool {
+	if obj := a.fn.Object(); obj == nil || obj.Exported() || a.fn.Parent() != nil {
 		return false
 	}
-	// Instructions before at in its block, then every block that can
-	// reach it.
-	b := at.Block()
-	for _, instr := range b.Instrs {
-		if instr == at {
-			break
-		}
-		if changes(instr) {
-			return false
-		}
-	}
-	seen := map[*ssa.BasicBlock]bool{}
-	work := append([]*ssa.BasicBlock(nil), b.Preds...)
-	for len(work) > 0 {
-		x := work[len(work)-1]
-		work = work[:len(work)-1]
-		if seen[x] {
+	_, field := a.judged[s.Ev].(*types.Var)
+	return field || s.Ev.Origin().What == nilstate.CheckedForNil
+}
+
+// entryPaths returns the paths of the parameters' memory that st
+// requires nil and that nothing since the entry may have stored, by
+// their String.
+func (a *analysis) entryPaths(st *pstate) map[string]EntryPath {
+	paths := make(map[string]EntryPath)
+	for _, e := range st.facts {
+		if e.f.is <= 0 || e.f.stored {
 			continue
 		}
-		seen[x] = true
-		for _, instr := range x.Instrs {
-			if changes(instr) {
-				return false
+		var k any
+		switch x := e.k.(type) {
+		case *ssa.Parameter:
+			k = x
+		case memAt:
+			k = x.p
+		default:
+			continue
+		}
+		var fields []int
+		for len(fields) <= maxEntryFields {
+			if p, ok := k.(*ssa.Parameter); ok {
+				if i := slices.Index(a.fn.Params, p); i >= 0 {
+					slices.Reverse(fields) // collected from the load outwards
+					ep := EntryPath{Param: i, Fields: fields}
+					paths[ep.String()] = ep
+				}
+				break
+			}
+			pk, ok := k.(pathKey)
+			if !ok || pk.field < 0 {
+				break
+			}
+			fields = append(fields, pk.field)
+			k = pk.base
+		}
+	}
+	return paths
+}
+
+// markStored marks the nil memory st requires after instr that instr may
+// have stored: a static call that may store one of the fields on its
+// path, or a store to one of them through another pointer (a store to
+// the path itself hands its fact to the stored value). Calls through
+// interfaces and function values are taken not to store them (they
+// rarely reach back into the struct's own package).
+func (w *walker) markStored(st *pstate, instr ssa.Instruction) {
+	var stores func(f *types.Var) bool
+	switch instr := instr.(type) {
+	case *ssa.Store:
+		fa, ok := instr.Addr.(*ssa.FieldAddr)
+		if !ok {
+			return
+		}
+		g := fieldOf(fa)
+		stores = func(f *types.Var) bool { return f == g }
+	case ssa.CallInstruction:
+		callee := instr.Common().StaticCallee()
+		if callee == nil {
+			return
+		}
+		stores = func(f *types.Var) bool { return w.a.mayStore(callee, f, 0) }
+	default:
+		return
+	}
+	for i := range st.facts {
+		e := &st.facts[i]
+		m, ok := e.k.(memAt)
+		if !ok || e.f.is <= 0 || e.f.stored {
+			continue
+		}
+		for p, ok := m.p, true; ok && p.field >= 0; p, ok = p.base.(pathKey) {
+			if f := w.a.fieldAt(p); f != nil && stores(f) {
+				e.f.stored = true
+				break
 			}
 		}
-		work = append(work, x.Preds...)
 	}
-	return true
+}
+
+// fieldAt is the field that path p ends in, from a load of it.
+func (a *analysis) fieldAt(p pathKey) *types.Var {
+	if l, ok := a.reps[p].(*ssa.UnOp); ok {
+		if fa, ok := l.X.(*ssa.FieldAddr); ok {
+			return fieldOf(fa)
+		}
+	}
+	return nil
 }
 
 // maxStoreDepth bounds how deep mayStore follows static calls.

@@ -4,6 +4,7 @@ import (
 	"go/constant"
 	"go/token"
 	"go/types"
+	"maps"
 	"slices"
 	"strings"
 
@@ -40,8 +41,11 @@ type memAt struct{ p pathKey }
 // interface's dynamic type may be required to pass the type assertions to
 // tin and to fail those to tout (typeKey strings, sorted, NUL-separated).
 type fact struct {
-	is     int8
-	seen   bool // is > 0 because the path took the nil branch of a check
+	is   int8
+	seen bool // is > 0 because the path took the nil branch of a check
+	// stored: memory nil here that a call or a store through another
+	// pointer may have made nil since the function's entry (entry.go)
+	stored bool
 	ranged bool
 	lo, hi int64
 	c      *consts // rare, so kept apart: a path's state is copied at every branch
@@ -179,6 +183,7 @@ type walker struct {
 	split  []walkItem
 	path   *branchNode // of the item being walked, for its forks
 	noFork bool        // take a disjunction of several as no constraint
+	entry  bool        // mark nil memory a call may have stored (entry.go)
 }
 
 // walkItem is a state to walk from: the instructions of b before at,
@@ -231,21 +236,40 @@ func (n *branchNode) branches() []Branch {
 // feasible reports whether v can be nil at instr on some path from the
 // function's entry that satisfies the conditions it passes.
 func (a *analysis) feasible(instr ssa.Instruction, v ssa.Value) bool {
-	_, ok := a.feasiblePath(instr, v, false)
+	_, _, ok := a.feasiblePath(instr, v, false, false)
 	return ok
 }
 
 // feasiblePath is feasible, and with withPath the branches of the path
 // found (nil when the search ran out of budget), which only findings show.
-func (a *analysis) feasiblePath(instr ssa.Instruction, v ssa.Value, withPath bool) ([]Branch, bool) {
+// With withEntry it goes on past the first path and returns the path of
+// a parameter's memory that every path requires nil on entry, if there
+// is one (entry.go).
+func (a *analysis) feasiblePath(instr ssa.Instruction, v ssa.Value, withPath, withEntry bool) ([]Branch, *EntryPath, bool) {
 	var bs []Branch
-	found, exhausted := a.search(instr, v, func(_ *pstate, path *branchNode) bool {
-		if withPath {
+	var entries map[string]EntryPath // those every path so far requires
+	first := true
+	found, exhausted := a.search(instr, v, withEntry, func(st *pstate, path *branchNode) bool {
+		if first && withPath {
 			bs = path.branches()
 		}
-		return true
+		if !withEntry {
+			return true
+		}
+		here := a.entryPaths(st)
+		if first {
+			entries = here
+		}
+		first = false
+		maps.DeleteFunc(entries, func(k string, _ EntryPath) bool { _, ok := here[k]; return !ok })
+		return len(entries) == 0 // a path the callers do not decide: stop
 	})
-	return bs, found || exhausted
+	var entry *EntryPath
+	if found && !exhausted && len(entries) > 0 {
+		ep := entries[slices.Min(slices.Collect(maps.Keys(entries)))]
+		entry = &ep
+	}
+	return bs, entry, found || exhausted
 }
 
 // search walks back from instr with v nil (or from instr alone, for a nil
@@ -254,12 +278,12 @@ func (a *analysis) feasiblePath(instr ssa.Instruction, v ssa.Value, withPath boo
 // true. It reports whether some
 // state reached the entry, and whether the budget ran out first (which
 // callers take as feasible).
-func (a *analysis) search(instr ssa.Instruction, v ssa.Value, atEntry func(*pstate, *branchNode) bool) (found, exhausted bool) {
+func (a *analysis) search(instr ssa.Instruction, v ssa.Value, entry bool, atEntry func(*pstate, *branchNode) bool) (found, exhausted bool) {
 	b := instr.Block()
 	if b == nil || a.pathSteps >= maxPathStepsFunc {
 		return false, true
 	}
-	w := &walker{a: a}
+	w := &walker{a: a, entry: entry}
 	defer func() { a.pathSteps += w.steps }()
 	st := &pstate{}
 	if v != nil && !w.assume(st, v, fact{is: 1}) {
@@ -484,6 +508,9 @@ func (w *walker) block(st *pstate, b *ssa.BasicBlock, at int) bool {
 	a := w.a
 	for j := at - 1; j >= 0; j-- {
 		w.steps++
+		if w.entry {
+			w.markStored(st, b.Instrs[j])
+		}
 		switch instr := b.Instrs[j].(type) {
 		case *ssa.Phi:
 			continue // taken on the edge
@@ -996,6 +1023,9 @@ func (f fact) and(g fact) (fact, bool) {
 		f.is = g.is
 	}
 	f.seen = f.seen || g.seen
+	// Nil memory is the entry's unless every constraint on it comes after
+	// a call that may have stored it: one before says it was nil then.
+	f.stored = f.stored && g.stored
 	if g.ranged {
 		if f.ranged {
 			f.lo, f.hi = max(f.lo, g.lo), min(f.hi, g.hi)

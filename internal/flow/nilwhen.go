@@ -131,7 +131,7 @@ func (a *analysis) nilWhen(ret ssa.Instruction, v ssa.Value) []summary.Cond {
 	a.pathSteps = 0
 	defer func() { a.condSteps += a.pathSteps; a.pathSteps = saved }()
 	unconditional := false
-	found, exhausted := a.search(ret, v, func(st *pstate, _ *branchNode) bool {
+	found, exhausted := a.search(ret, v, false, func(st *pstate, _ *branchNode) bool {
 		c := a.paramFacts(st)
 		if len(c) == 0 || len(conds) == summary.MaxConds {
 			unconditional = true

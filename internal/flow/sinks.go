@@ -209,15 +209,20 @@ func (a *analysis) sink(st facts, instr ssa.Instruction, v ssa.Value, f Finding)
 			a.derefSites[f.Pos] = f
 		}
 		feasible := true
-		if s.Kind == nilstate.MaybeNil {
-			f.Path, feasible = a.feasiblePath(instr, v, true)
+		if s.Kind.MayBeNil() && (s.Kind == nilstate.MaybeNil || a.wantsEntry(s)) {
+			var path []Branch
+			path, f.Entry, feasible = a.feasiblePath(instr, v, true, a.wantsEntry(s))
+			if s.Kind == nilstate.MaybeNil {
+				f.Path = path
+			} else {
+				feasible = true // nil on every path: the walk only looked for the entry
+			}
 		}
 		switch {
 		case !feasible:
 			// No path on which v is nil reaches here (feasible.go).
 		case s.Kind.MayBeNil():
 			f.State = s
-			f.Entry = a.entryPath(v, s, instr)
 			a.emit(f)
 		case s.Kind == nilstate.Unknown:
 			if p, ok := a.key(v).(*ssa.Parameter); ok {

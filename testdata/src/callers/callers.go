@@ -211,3 +211,55 @@ func (s *checker) done() int {
 	s.block = nil
 	return n
 }
+
+// The entry path is decided on the walk's paths, not on the code in
+// front of the dereference: a value loaded on entry stays the caller's
+// whatever runs after the load.
+type cache struct {
+	val  *Image
+	next *cache
+}
+
+func (c *cache) clear()          { c.val = nil }
+func (c *cache) has() bool       { return c.val != nil }
+func (c *cache) w() int          { return c.with(c.val) }
+func (c *cache) with(*Image) int { return 0 }
+func (c *cache) size() int {
+	if c.val == nil {
+		return 0
+	}
+	return c.val.W
+}
+
+// Most functions check val before use: its evidence is credible.
+func (c *cache) g1() bool { return c.val != nil && c.val.W > 1 }
+func (c *cache) g2() bool { return c.val != nil && c.val.W > 2 }
+func (c *cache) g3() bool { return c.val != nil && c.val.W > 3 }
+
+// loadedFirst reads the field before the call that may clear it: the
+// value it dereferences is the one its only caller checked.
+func (c *cache) loadedFirst() int {
+	v := c.val
+	c.clear()
+	return v.W
+}
+
+// loadedAfter reads it after the call: the caller's check says nothing.
+func (c *cache) loadedAfter() int {
+	c.clear()
+	return c.val.W // want `nil dereference: c.val may be nil here`
+}
+
+// aliased stores nil through another pointer that may be c itself.
+func (c *cache) aliased(o *cache) int {
+	o.val = nil
+	return c.val.W // want `nil dereference: c.val may be nil here`
+}
+
+// use is the only caller of the three, under a check of c.val.
+func (c *cache) use() int {
+	if c.val == nil {
+		return 0
+	}
+	return c.loadedFirst() + c.loadedAfter() + c.aliased(c.next)
+}
