@@ -136,7 +136,34 @@ func (a *analysis) assume(st facts, x ssa.Value, isNil bool, pos token.Pos) bool
 	if e, ok := x.(*ssa.Extract); ok {
 		a.nonZeroResult(st, e) // p != nil after p, q := f() with q nil only when p is
 	}
+	// err != nil: results nil with every error are nil.
+	if e := a.errorSource(x); e != nil {
+		a.nilWithError(st, e, pos)
+	}
 	return true
+}
+
+// nilWithError makes nil the results of e's call that its callee returns
+// nil with every error (summary NilOnErr), e being the call's error,
+// found non-nil at pos.
+func (a *analysis) nilWithError(st facts, e *ssa.Extract, pos token.Pos) {
+	call, ok := e.Tuple.(*ssa.Call)
+	if !ok {
+		return
+	}
+	sum := a.calleeSummary(call.Common())
+	if sum == nil || e.Index != len(sum.Results)-1 {
+		return
+	}
+	for i, r := range sum.Results {
+		if r.NilOnErr == nil {
+			continue
+		}
+		ev := r.NilOnErr.Then(a.step(pos, "its error is non-nil"))
+		for _, v := range extracts(call, i) {
+			a.set(st, v, nilstate.NilBecause(ev))
+		}
+	}
 }
 
 // derefBeforeCheck reports the dereference that made s non-nil when a

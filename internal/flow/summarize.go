@@ -144,6 +144,9 @@ func (a *analysis) summarize() *summary.Summary {
 		case allNonNil:
 			sum.Results[i] = summary.Result{Kind: summary.ResultNonNil}
 		}
+		if lastIsErr {
+			sum.Results[i].NilOnErr = a.nilOnErr(i, last, name)
+		}
 	}
 
 	for i := range sum.Results {
@@ -189,6 +192,27 @@ func (a *analysis) summarize() *summary.Summary {
 	}
 	sum.ReturnsWhen = withAfter(a.returnsWhen(), after)
 	return sum
+}
+
+// nilOnErr returns the evidence that result i is nil at every return
+// whose error (result last) may be non-nil, if it is and there is one.
+func (a *analysis) nilOnErr(i, last int, name string) *nilstate.Evidence {
+	var first *returnSite
+	for _, r := range a.returns {
+		if r.states[last].Kind == nilstate.Nil {
+			continue // no error here
+		}
+		if r.states[i].Kind != nilstate.Nil {
+			return nil
+		}
+		if first == nil || r.pos < first.pos {
+			first = &r // the first in the source reads best
+		}
+	}
+	if first == nil {
+		return nil
+	}
+	return nilstate.NewEvidence(a.step(first.pos, name+" returns nil with every error"))
 }
 
 // withAfter adds to each way of returning (conds, from the walks) what

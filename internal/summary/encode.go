@@ -19,7 +19,7 @@ import (
 // factFormat starts every encoded fact; a fact in another format (a build
 // cache entry of another nilsentry version) fails to decode instead of
 // decoding wrong.
-const factFormat = 4
+const factFormat = 5
 
 var errFactFormat = errors.New("nilsentry fact: malformed or of another version")
 
@@ -112,6 +112,7 @@ func (w *factWriter) result(r *Result) {
 	w.int(int64(r.Param))
 	w.evidence(r.ErrEv)
 	w.conds(r.NilErrWhen)
+	w.evidence(r.NilOnErr)
 	w.conds(r.NilWhen)
 	w.uint(r.FieldsSet)
 	if t := r.TypedNil; t == nil {
@@ -280,6 +281,7 @@ func (r *factReader) result() Result {
 	res.Param = int(r.int())
 	res.ErrEv = r.evidence()
 	res.NilErrWhen = r.conds()
+	res.NilOnErr = r.evidence()
 	res.NilWhen = r.conds()
 	res.FieldsSet = r.uint()
 	if r.byte() == 1 {

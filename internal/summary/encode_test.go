@@ -25,6 +25,7 @@ func fullFact() *summary.Fact {
 				Kind: summary.ResultMaybeNil, Ev: ev, Param: 2,
 				ErrEv:      nilstate.NewEvidence(nilstate.Step{What: "no position"}),
 				NilErrWhen: []summary.Cond{{{Param: 1, Field: summary.LenField, Ranged: true, Lo: -3, Hi: 1 << 40}}, nil},
+				NilOnErr:   nilstate.NewEvidence(nilstate.Step{Pos: 9, Where: "p/c.go:2", What: "f returns nil with every error"}),
 				NilWhen: []summary.Cond{
 					{{Param: 0, Field: -1, Is: 1}, {Param: 1, Field: 3, Is: -1, Ranged: true, Lo: -1, Hi: 9}},
 					{{Param: 2, Field: -1, Eq: "1", Neq: "2\x003", TypeIn: "*p.T", TypeOut: "I:p.I"}},

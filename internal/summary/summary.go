@@ -44,6 +44,11 @@ type Result struct {
 	// !always).
 	ErrEv      *nilstate.Evidence
 	NilErrWhen []Cond
+	// NilOnErr: every return whose error may be non-nil hands back nil
+	// here (`if err != nil { return nil, err }` throughout), with the
+	// evidence of the first: a caller that found the error non-nil holds
+	// a nil (`if err != nil { log.Print(resp.Status) }`).
+	NilOnErr *nilstate.Evidence
 	// NilWhen (MaybeNil, NilIfErr, NilIfNotOK): the result is nil only
 	// when one of these
 	// conditions on the parameters holds at the call (flow's path walk
@@ -184,7 +189,7 @@ func (s *Summary) Equal(o *Summary) bool {
 	}
 	for i := range s.Results {
 		if s.Results[i].Kind != o.Results[i].Kind || s.Results[i].Param != o.Results[i].Param ||
-			!s.Results[i].Ev.Equal(o.Results[i].Ev) || !s.Results[i].ErrEv.Equal(o.Results[i].ErrEv) || !slices.EqualFunc(s.Results[i].NilErrWhen, o.Results[i].NilErrWhen, slices.Equal) ||
+			!s.Results[i].Ev.Equal(o.Results[i].Ev) || !s.Results[i].ErrEv.Equal(o.Results[i].ErrEv) || !s.Results[i].NilOnErr.Equal(o.Results[i].NilOnErr) || !slices.EqualFunc(s.Results[i].NilErrWhen, o.Results[i].NilErrWhen, slices.Equal) ||
 			!slices.EqualFunc(s.Results[i].NilWhen, o.Results[i].NilWhen, slices.Equal) ||
 			s.Results[i].FieldsSet != o.Results[i].FieldsSet || !s.Results[i].TypedNil.equal(o.Results[i].TypedNil) {
 			return false
@@ -239,7 +244,7 @@ func (s *Summary) Interesting() bool {
 		return true
 	}
 	for _, r := range s.Results {
-		if r.Kind != ResultUnknown || r.TypedNil != nil || r.FieldsSet != 0 {
+		if r.Kind != ResultUnknown || r.TypedNil != nil || r.FieldsSet != 0 || r.NilOnErr != nil {
 			return true
 		}
 	}
@@ -265,6 +270,9 @@ func (s *Summary) String() string {
 		}
 		if r.ErrEv != nil {
 			fmt.Fprintf(&b, "r%d=nil-err-when(%s) ", i, condsString(r.NilErrWhen))
+		}
+		if r.NilOnErr != nil {
+			fmt.Fprintf(&b, "r%d=nil-on-err ", i)
 		}
 		if t := r.TypedNil; t != nil {
 			fmt.Fprintf(&b, "r%d=typed-nil(%s:%s) ", i, t.Type, strings.Join(t.Derefs, ","))
@@ -389,7 +397,7 @@ func Portable(s *Summary, pkg string) *Fact {
 		ReturnsWhen: s.ReturnsWhen,
 	}}
 	for i, r := range s.Results {
-		f.Summary.Results[i] = Result{Kind: r.Kind, Ev: Export(r.Ev, pkg), Param: r.Param, ErrEv: Export(r.ErrEv, pkg), NilErrWhen: r.NilErrWhen, NilWhen: r.NilWhen, FieldsSet: r.FieldsSet}
+		f.Summary.Results[i] = Result{Kind: r.Kind, Ev: Export(r.Ev, pkg), Param: r.Param, ErrEv: Export(r.ErrEv, pkg), NilErrWhen: r.NilErrWhen, NilOnErr: Export(r.NilOnErr, pkg), NilWhen: r.NilWhen, FieldsSet: r.FieldsSet}
 		if t := r.TypedNil; t != nil {
 			f.Summary.Results[i].TypedNil = &TypedNil{Ev: Export(t.Ev, pkg), Type: t.Type, Derefs: t.Derefs}
 		}

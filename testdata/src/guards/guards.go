@@ -478,7 +478,7 @@ func refuteError(k string) int {
 func refuteWrongWay(k string) int {
 	n, err := lookup(k)
 	Refute(err == nil, "lookup succeeded")
-	return n.Val // want `nil dereference: n may be nil here \(lookup returns nil with an error at guards.go:\d+\)`
+	return n.Val // want `nil dereference: n is nil here \(lookup returns nil with every error at guards.go:\d+; its error is non-nil at guards.go:\d+\)`
 }
 
 // Assert(false) does not return: the path with the error ends there.

@@ -6,7 +6,7 @@ import (
 )
 
 // An error helper that exits for a non-nil error returns only with a nil
-// one (summary nil-after): results nil only with an error are non-nil
+// one (summary returns-when(p0=nil|true)): results nil only with an error are non-nil
 // after it (badger's y.Check, P-exit-helper in docs/triage.md).
 
 type table struct{ n int }
@@ -74,5 +74,5 @@ func tableSizeError(logger Logger, name string) int {
 	if err != nil {
 		logger.Errorf("open %s: %v", name, err)
 	}
-	return t.n // want `nil dereference: t may be nil here \(openTable returns nil with an error at exits.go:\d+\)`
+	return t.n // want `nil dereference: t may be nil here \(openTable returns nil with every error at exits.go:\d+; its error is non-nil at exits.go:\d+\)`
 }

@@ -18,7 +18,7 @@ type Profile struct{ Email string }
 
 type Users struct{ db *sql.DB }
 
-func (u *Users) Find(id int64) (*User, error) { // want Find:"nilsentry\\(r0=maybenil r0=fields-set\\(1\\) p0=derefs\\)"
+func (u *Users) Find(id int64) (*User, error) { // want Find:"nilsentry\\(r0=maybenil r0=nil-on-err r0=fields-set\\(1\\) p0=derefs\\)"
 	row := u.db.QueryRow("SELECT id FROM users WHERE id = ?", id)
 	var usr User
 	if err := row.Scan(&usr.ID); err != nil {
@@ -59,7 +59,7 @@ func (u *Users) serveEmailChecked(w http.ResponseWriter, id int64) {
 var errNotFound = errors.New("user not found")
 
 // A repository that reports not-found as an error keeps the contract.
-func (u *Users) Get(id int64) (*User, error) { // want Get:"nilsentry\\(r0=nil-if-err r0=fields-set\\(1\\) p0=derefs\\)"
+func (u *Users) Get(id int64) (*User, error) { // want Get:"nilsentry\\(r0=nil-if-err r0=nil-on-err r0=fields-set\\(1\\) p0=derefs\\)"
 	usr, err := u.Find(id)
 	if err != nil {
 		return nil, err
