@@ -281,7 +281,9 @@ func (e *env) importField(f *types.Var) *summary.FieldFact {
 		return fact
 	}
 	fact := new(summary.FieldFact)
-	e.pass.ImportObjectFact(f, fact)
+	if e.inModule(f.Pkg().Path()) {
+		e.pass.ImportObjectFact(f, fact)
+	}
 	known := make(map[string]bool)
 	for _, step := range fact.Ev.All() {
 		known[step.What] = true
@@ -310,6 +312,26 @@ func (e *env) importField(f *types.Var) *summary.FieldFact {
 	}
 	e.importedFields[f] = fact
 	return fact
+}
+
+// inModule reports whether the package at path belongs to the module of
+// the package analyzed (by path: a nested module counts as its parent's;
+// std is the packages whose first element has no dot). A field of a type
+// from another module is judged by this module's evidence alone: how the
+// other module builds and checks its values (net/http's client requests
+// without a Body) says nothing of the values this module gets (a server
+// request's Body is never nil). Without module information (some
+// drivers, GOPATH mode) every package counts as in the module.
+func (e *env) inModule(path string) bool {
+	m := e.pass.Module
+	if m == nil || m.Path == "" {
+		return true
+	}
+	if m.Path == "std" {
+		first, _, _ := strings.Cut(path, "/")
+		return !strings.Contains(first, ".")
+	}
+	return path == m.Path || strings.HasPrefix(path, m.Path+"/")
 }
 
 // importedForeign returns the ForeignFields entries of the direct
@@ -377,6 +399,9 @@ func (e *env) foreignFacts(f *types.Var) []summary.FieldFact {
 	if e.foreign == nil {
 		e.foreign = make(map[string][]summary.FieldFact)
 		for _, x := range e.importedForeign() {
+			if !e.inModule(x.Pkg) && !e.inModule(x.From) {
+				continue // another module's business (inModule)
+			}
 			k := x.Pkg + "\x00" + x.Path
 			e.foreign[k] = append(e.foreign[k], x.Fact)
 		}

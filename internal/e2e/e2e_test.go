@@ -101,6 +101,21 @@ func TestNilsentry(t *testing.T) {
 		assert.Contains(t, r.stderr, `invalid value "(" for flag -include: not a valid regular expression`)
 	})
 
+	// A field of another module's type is judged by this module's
+	// evidence alone (analyzer.env.inModule); the module's own types keep
+	// the evidence of its other packages. The marked lines are the
+	// messages each would have.
+	t.Run("standalone/modules", func(t *testing.T) {
+		dir := filepath.Join(repoRoot(t), "testdata", "e2e", "modules", "app")
+		r := run(t, dir, bin, "-strict", "./...")
+		r.noCrash(t)
+		assert.Equal(t, exitFindings, r.code, "%s", r)
+		r.hasFindings(t, readWants(t, dir, "e2e"))
+		none := readWants(t, dir, "e2e-none")
+		require.NotEmpty(t, none)
+		r.hasNoFindingsOf(t, none)
+	})
+
 	// Without -strict only what is nil on every path is reported: the
 	// small module's nil is on one path.
 	t.Run("standalone/default", func(t *testing.T) {

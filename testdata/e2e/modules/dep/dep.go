@@ -1,0 +1,22 @@
+// Package dep is another module: it builds requests without a body on
+// its client side and checks for one, as net/http does.
+package dep
+
+type Body struct{ N int }
+
+type Request struct {
+	Body *Body
+	Name string
+}
+
+// NewClientRequest builds a request without a body.
+func NewClientRequest(name string) *Request { return &Request{Name: name} }
+
+func Size(r *Request) int {
+	if r.Body == nil {
+		return 0
+	}
+	return r.Body.N
+}
+
+func Empty(r *Request) bool { return r.Body == nil || r.Body.N == 0 }
