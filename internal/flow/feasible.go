@@ -511,6 +511,10 @@ func (w *walker) block(st *pstate, b *ssa.BasicBlock, at int) bool {
 		if w.entry {
 			w.markStored(st, b.Instrs[j])
 		}
+		if a.pureCalls && writes(a, b.Instrs[j]) {
+			// Before a write, a pure call may return something else.
+			w.drop(st, func(k any, _ fact) bool { return throughCall(k) })
+		}
 		switch instr := b.Instrs[j].(type) {
 		case *ssa.Phi:
 			continue // taken on the edge
@@ -597,6 +601,18 @@ func (w *walker) block(st *pstate, b *ssa.BasicBlock, at int) bool {
 	return true
 }
 
+// writes reports whether instr may write memory that a pure call reads:
+// a store, a map update, or a call that is not pure.
+func writes(a *analysis, instr ssa.Instruction) bool {
+	switch instr := instr.(type) {
+	case *ssa.Store, *ssa.MapUpdate:
+		return true
+	case *ssa.Call:
+		return !a.pureCall(instr.Common())
+	}
+	return false
+}
+
 // defined applies passing backwards over v's definition: a load's facts
 // become its path's, a variable starts zero, and anything else said of
 // v is about a value that does not exist yet.
@@ -621,7 +637,8 @@ func (w *walker) defined(st *pstate, v ssa.Value) bool {
 			}
 		}
 	}
-	if p, ok := a.loads[v]; ok && k == v {
+	_, call := v.(*ssa.Call)
+	if p, ok := a.loads[v]; ok && k == v && !call {
 		if f, ok := st.facts.get(v); ok {
 			st.facts.del(v)
 			if !w.merge(st, memAt{p}, f) {
@@ -660,6 +677,17 @@ func (w *walker) defined(st *pstate, v ssa.Value) bool {
 	finish := func(st *pstate) bool {
 		if !w.witnessed(st, func(s any) bool { return (s == k || isTupleOf(s, v)) && !keep(s) }) {
 			return false
+		}
+		if p, pure := a.loads[v]; pure && call {
+			// A pure call (callKey) reads what an earlier same call
+			// returned: what the path says of its result, after the
+			// callee's contract, is said of that one.
+			if f, ok := st.facts.get(v); ok {
+				st.facts.del(v)
+				if !w.merge(st, memAt{p}, f) {
+					return false
+				}
+			}
 		}
 		w.drop(st, func(k any, _ fact) bool { return mentions(k, v) && !keep(k) })
 		st.rels = slices.DeleteFunc(st.rels, func(r rel) bool { return r.x == v || r.y == v })
@@ -859,6 +887,8 @@ func mentions(k any, v ssa.Value) bool {
 	case elemKey:
 		return mentions(k.base, v) || mentions(k.index, v)
 	case binKey:
+		return mentions(k.x, v) || mentions(k.y, v)
+	case callKey:
 		return mentions(k.x, v) || mentions(k.y, v)
 	case cmpKey:
 		return mentions(k.x, v) || mentions(k.y, v)

@@ -331,6 +331,9 @@ type analysis struct {
 
 	calls  []CallCheck  // entry paths at calls (entry.go)
 	stores map[any]bool // may a call store a field (entry.go)
+	// pureCalls: some value is keyed as a pure call (callKey), whose
+	// facts a write must drop (forgetCalls).
+	pureCalls bool
 
 	bases  []map[pathKey]bool // per block, paths of live loads (live.go)
 	stored map[int]bool       // the field indexes the function stores to (storedFields)

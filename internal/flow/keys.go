@@ -106,8 +106,84 @@ func (a *analysis) computeKey(v ssa.Value) any {
 				return lookupKey{a.ident(v.X), a.operandKey(v.Index)}
 			}
 		}
+	case *ssa.Call:
+		// A pure call reads a virtual location: its value is current (a
+		// later call returns the same) until a write (forgetCalls).
+		if k, ok := a.pureCallKey(v); ok {
+			p := pathKey{k, -1}
+			a.loads[v] = p
+			if _, ok := a.reps[p]; !ok {
+				a.reps[p] = v
+			}
+		}
 	}
 	return v
+}
+
+// callKey names a call of a pure function (summary.Pure) with one or
+// two arguments, by the function and the arguments' keys. Its results are
+// loads of the path pathKey{callKey, -1}: the same call twice reads the
+// same until something is written (forgetCalls), so `if d.Type() != nil`
+// guards a later `*d.Type()`, while each result keeps its own state.
+type callKey struct {
+	fn   *ssa.Function
+	x, y any
+}
+
+// pureCallKey returns the callKey of c, if it has one: a static call of
+// a pure function with one or two arguments and one nilable result.
+func (a *analysis) pureCallKey(c *ssa.Call) (callKey, bool) {
+	args := c.Call.Args
+	if len(args) == 0 || len(args) > 2 || !nilable(c.Type()) {
+		return callKey{}, false
+	}
+	fn := c.Call.StaticCallee()
+	if fn == nil || c.Call.IsInvoke() || fn == a.fn || !a.pureCall(&c.Call) {
+		return callKey{}, false
+	}
+	a.pureCalls = true
+	k := callKey{fn: fn, x: a.operandKey(args[0])}
+	a.noteThrough(k.x)
+	if len(args) == 2 {
+		k.y = a.operandKey(args[1])
+		a.noteThrough(k.y)
+	}
+	return k, true
+}
+
+// forgetCalls drops what st says of the paths of pure calls (and of
+// paths through them): a write may change what the next such call
+// returns. The results already computed keep their state (retire).
+func (a *analysis) forgetCalls(st facts) {
+	if !a.pureCalls {
+		return
+	}
+	a.retire(st, func(p pathKey) bool { return throughCall(p) })
+	for k := range st {
+		if throughCall(k) {
+			delete(st, k)
+		}
+	}
+}
+
+// throughCall reports whether key k is a pure call's result or a path
+// through one.
+func throughCall(k any) bool {
+	switch k := k.(type) {
+	case callKey:
+		return true
+	case pathKey:
+		return throughCall(k.base)
+	case elemKey:
+		return throughCall(k.base) || throughCall(k.index)
+	case binKey:
+		return throughCall(k.x) || throughCall(k.y)
+	case lookupKey:
+		return throughCall(k.m) || throughCall(k.k)
+	case memAt:
+		return throughCall(k.p)
+	}
+	return false
 }
 
 // ident is the identity of v as a base of access paths: the path it was
@@ -124,8 +200,10 @@ func (a *analysis) ident(v ssa.Value) any {
 	}
 	k := a.key(v)
 	if l, ok := k.(ssa.Value); ok {
-		if p, ok := a.loads[l]; ok {
-			return p
+		if _, call := l.(*ssa.Call); !call { // a pure call's result is an object of its own
+			if p, ok := a.loads[l]; ok {
+				return p
+			}
 		}
 	}
 	return k
@@ -190,6 +268,11 @@ func (a *analysis) noteThrough(k any) {
 		a.noteThrough(b.y)
 		return
 	}
+	if c, ok := k.(callKey); ok {
+		a.noteThrough(c.x)
+		a.noteThrough(c.y)
+		return
+	}
 	if t, ok := k.(tupleKey); ok {
 		k = t.tuple
 	}
@@ -217,6 +300,8 @@ func (a *analysis) forgetThrough(st facts, vals ...ssa.Value) {
 		case elemKey:
 			return through(k.base) || through(k.index)
 		case binKey:
+			return through(k.x) || through(k.y)
+		case callKey:
 			return through(k.x) || through(k.y)
 		case tupleKey:
 			return slices.Contains(vals, k.tuple)

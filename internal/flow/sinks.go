@@ -62,8 +62,10 @@ func (a *analysis) transfer(st facts, b *ssa.BasicBlock) facts {
 		case *ssa.Store:
 			a.sink(st, instr, instr.Addr, Finding{Category: "nil-deref", Shape: ShapeStar})
 			a.store(st, instr)
+			a.forgetCalls(st)
 		case *ssa.MapUpdate:
 			a.sink(st, instr, instr.Map, Finding{Category: "nil-map-write", Shape: ShapeMapIndex})
+			a.forgetCalls(st)
 			if nilable(instr.Value.Type()) {
 				// m[k] = v: a later m[k] reads v.
 				st[lookupKey{a.ident(instr.Map), a.operandKey(instr.Key)}] = a.stateOf(st, instr.Value, constCtx{before: instr.Pos()})
@@ -108,11 +110,17 @@ func (a *analysis) transfer(st facts, b *ssa.BasicBlock) facts {
 				return nil // the rest of the block does not run
 			}
 			target, before := a.asTarget(st, instr.Common())
+			if !a.pureCall(instr.Common()) {
+				a.forgetCalls(st)
+			}
 			a.invalidate(st, instr)
 			a.unmatched(st, instr, target, before)
 			a.decoded(st, instr.Common())
 			a.passedNonNil(st, instr)
 			a.constructed(st, instr)
+			if _, _, ok := a.loadPath(a.key(instr)); ok {
+				st[current{instr}] = nilstate.NonNilState // a pure call (callKey)
+			}
 		case *ssa.Defer:
 			a.call(st, instr, instr.Common())
 		case *ssa.Go:

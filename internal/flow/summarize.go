@@ -191,6 +191,7 @@ func (a *analysis) summarize() *summary.Summary {
 		sum.Params[i].FieldsIfTrue, sum.Params[i].FieldsIfFalse = fieldsIfTrue, fieldsIfFalse
 	}
 	sum.ReturnsWhen = withAfter(a.returnsWhen(), after)
+	sum.Pure = a.pure()
 	return sum
 }
 
@@ -213,6 +214,62 @@ func (a *analysis) nilOnErr(i, last int, name string) *nilstate.Evidence {
 		return nil
 	}
 	return nilstate.NewEvidence(a.step(first.pos, name+" returns nil with every error"))
+}
+
+// pure reports whether the function has no effect a caller can see
+// (summary.Pure): it stores only into memory it allocates, and calls only
+// pure functions and side-effect-free builtins.
+func (a *analysis) pure() bool {
+	for _, b := range a.fn.Blocks {
+		for _, instr := range b.Instrs {
+			switch instr := instr.(type) {
+			case *ssa.Store:
+				if _, local := root(a.ident(instr.Addr)).(*ssa.Alloc); !local {
+					return false
+				}
+			case *ssa.MapUpdate:
+				if _, local := instr.Map.(*ssa.MakeMap); !local {
+					return false
+				}
+			case *ssa.Go, *ssa.Defer, *ssa.Send, *ssa.Select:
+				return false
+			case *ssa.UnOp:
+				if instr.Op == token.ARROW {
+					return false
+				}
+			case *ssa.Next:
+				if !instr.IsString {
+					return false // a map's order differs from one range to the next
+				}
+			case *ssa.Call:
+				if !a.pureCall(instr.Common()) {
+					return false
+				}
+			}
+		}
+	}
+	return true
+}
+
+// pureCall reports whether c calls a pure function (summary.Pure) or a
+// builtin without effects.
+func (a *analysis) pureCall(c *ssa.CallCommon) bool {
+	if b, ok := c.Value.(*ssa.Builtin); ok {
+		switch b.Name() {
+		case "len", "cap", "append", "min", "max", "real", "imag", "complex", "panic":
+			return true
+		}
+		return false
+	}
+	callee := c.StaticCallee()
+	if callee == nil || c.IsInvoke() {
+		return false
+	}
+	if callee == a.fn {
+		return true // recursion adds no effect of its own
+	}
+	sum := a.env.Summary(callee)
+	return sum != nil && sum.Pure
 }
 
 // withAfter adds to each way of returning (conds, from the walks) what

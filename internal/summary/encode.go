@@ -19,7 +19,7 @@ import (
 // factFormat starts every encoded fact; a fact in another format (a build
 // cache entry of another nilsentry version) fails to decode instead of
 // decoding wrong.
-const factFormat = 5
+const factFormat = 6
 
 var errFactFormat = errors.New("nilsentry fact: malformed or of another version")
 
@@ -104,6 +104,7 @@ func (w *factWriter) summary(s *Summary) {
 		w.param(&s.Params[i])
 	}
 	w.conds(s.ReturnsWhen)
+	w.bools(s.Pure)
 }
 
 func (w *factWriter) result(r *Result) {
@@ -272,6 +273,7 @@ func (r *factReader) summary() Summary {
 		}
 	}
 	s.ReturnsWhen = r.conds()
+	r.bools(&s.Pure)
 	return s
 }
 

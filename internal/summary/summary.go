@@ -154,6 +154,12 @@ type Summary struct {
 	// what all of them require of an argument holds (After). Empty: it
 	// returns whatever the arguments, as far as is known.
 	ReturnsWhen []Cond
+	// Pure: the function writes no memory its caller can see and has no
+	// other effect (no channel operation, goroutine, map iteration,
+	// dynamic call or call of a function that is not pure): two calls
+	// with the same arguments and no write between them return the
+	// same (`if d.Type() != nil { *d.Type() }`).
+	Pure bool
 }
 
 // After is what every way of returning (ReturnsWhen) requires of
@@ -200,7 +206,7 @@ func (s *Summary) Equal(o *Summary) bool {
 			return false
 		}
 	}
-	return slices.EqualFunc(s.ReturnsWhen, o.ReturnsWhen, slices.Equal)
+	return s.Pure == o.Pure && slices.EqualFunc(s.ReturnsWhen, o.ReturnsWhen, slices.Equal)
 }
 
 func (t *TypedNil) equal(o *TypedNil) bool {
@@ -317,7 +323,10 @@ func (s *Summary) String() string {
 		}
 	}
 	if len(s.ReturnsWhen) > 0 {
-		fmt.Fprintf(&b, "returns-when(%s)", condsString(s.ReturnsWhen))
+		fmt.Fprintf(&b, "returns-when(%s) ", condsString(s.ReturnsWhen))
+	}
+	if s.Pure {
+		b.WriteString("pure")
 	}
 	return strings.TrimSpace(b.String())
 }
@@ -395,6 +404,7 @@ func Portable(s *Summary, pkg string) *Fact {
 		Results:     make([]Result, len(s.Results)),
 		Params:      make([]Param, len(s.Params)),
 		ReturnsWhen: s.ReturnsWhen,
+		Pure:        s.Pure,
 	}}
 	for i, r := range s.Results {
 		f.Summary.Results[i] = Result{Kind: r.Kind, Ev: Export(r.Ev, pkg), Param: r.Param, ErrEv: Export(r.ErrEv, pkg), NilErrWhen: r.NilErrWhen, NilOnErr: Export(r.NilOnErr, pkg), NilWhen: r.NilWhen, FieldsSet: r.FieldsSet}

@@ -132,14 +132,14 @@ func made() {
 
 type List struct{ next *List }
 
-func (l *List) Len() int { // want Len:"nilsentry\\(p0=nilsafe\\+nonnil-if-nonzero\\)"
+func (l *List) Len() int { // want Len:"nilsentry\\(p0=nilsafe\\+nonnil-if-nonzero pure\\)"
 	if l == nil {
 		return 0
 	}
 	return 1 + l.next.Len()
 }
 
-func (l *List) Next() *List { return l.next } // want Next:"nilsentry\\(p0=derefs\\)"
+func (l *List) Next() *List { return l.next } // want Next:"nilsentry\\(p0=derefs pure\\)"
 
 func receivers(cond bool) {
 	var l *List

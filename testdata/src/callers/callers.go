@@ -86,7 +86,7 @@ func (d *decoder) refresh() {
 }
 
 // Apply is exported: other packages may call it with a nil img.
-func (d *decoder) Apply() int { // want Apply:"nilsentry\\(p0=derefs\\+fields-after\\(0\\)\\)"
+func (d *decoder) Apply() int { // want Apply:"nilsentry\\(p0=derefs\\+fields-after\\(0\\) pure\\)"
 	return d.img.W // want `nil dereference: d.img may be nil here`
 }
 

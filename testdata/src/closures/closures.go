@@ -9,7 +9,7 @@ type User struct{ Name string }
 
 type File struct{ name string }
 
-func (f *File) Close() error { return errors.New(f.name) } // want Close:"nilsentry\\(r0=nonnil p0=derefs\\)"
+func (f *File) Close() error { return errors.New(f.name) } // want Close:"nilsentry\\(r0=nonnil p0=derefs pure\\)"
 
 func lookup(m map[string]*User, k string) *User {
 	if u, ok := m[k]; ok {

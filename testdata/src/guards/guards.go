@@ -296,7 +296,7 @@ func retentionUnchecked(c *Config) int {
 type Tuple struct{ vars []*Node }
 
 // Len is nil-safe: a nil *Tuple is empty.
-func (t *Tuple) Len() int { // want Len:"nilsentry\\(p0=nilsafe\\+nonnil-if-nonzero\\)"
+func (t *Tuple) Len() int { // want Len:"nilsentry\\(p0=nilsafe\\+nonnil-if-nonzero pure\\)"
 	if t != nil {
 		return len(t.vars)
 	}
@@ -369,7 +369,7 @@ func uncorrelated(m map[string]*Node, try bool) int {
 var spans = map[uintptr]*Node{}
 
 // FindSpan returns base == 0 exactly when s == nil.
-func FindSpan(p uintptr) (base uintptr, s *Node) { // want FindSpan:"nilsentry\\(r1=nil-if-zero\\)"
+func FindSpan(p uintptr) (base uintptr, s *Node) { // want FindSpan:"nilsentry\\(r1=nil-if-zero pure\\)"
 	if s = spans[p&^7]; s == nil {
 		return 0, nil
 	}
@@ -418,7 +418,7 @@ func hasInfo(l *loaded) bool { return l.info != nil }
 
 // Assert returns only when p is true: its callers continue as on the true
 // branch of p.
-func Assert(p bool, msg string) { // want Assert:"nilsentry\\(returns-when\\(p0=nil\\|true\\)\\)"
+func Assert(p bool, msg string) { // want Assert:"nilsentry\\(returns-when\\(p0=nil\\|true\\) pure\\)"
 	if !p {
 		panic(msg)
 	}
@@ -463,7 +463,7 @@ func assertWrongWay(m map[string]*Node) int {
 }
 
 // Refute returns only when p is false: the mirror of Assert.
-func Refute(p bool, msg string) { // want Refute:"nilsentry\\(returns-when\\(p0=nonnil\\|false\\)\\)"
+func Refute(p bool, msg string) { // want Refute:"nilsentry\\(returns-when\\(p0=nonnil\\|false\\) pure\\)"
 	if p {
 		panic(msg)
 	}
@@ -691,7 +691,7 @@ func (m *modulus) setReplaced(k string, other map[string]*Node) int {
 
 type FieldList struct{ List []*Node }
 
-func (f *FieldList) NumFields() int { // want NumFields:"nilsentry\\(p0=nilsafe\\+nonnil-if-nonzero\\)"
+func (f *FieldList) NumFields() int { // want NumFields:"nilsentry\\(p0=nilsafe\\+nonnil-if-nonzero pure\\)"
 	n := 0
 	if f != nil {
 		for _, g := range f.List {
@@ -773,11 +773,11 @@ func sigOK4(mp *sigM) bool { return mp.sig != nil && mp.sig.Val > 3 }
 
 type spanList struct{ first *Node }
 
-func (l *spanList) IsEmpty() bool { // want IsEmpty:"nilsentry\\(p0=derefs\\+fields-if-false\\(0\\)\\)"
+func (l *spanList) IsEmpty() bool { // want IsEmpty:"nilsentry\\(p0=derefs\\+fields-if-false\\(0\\) pure\\)"
 	return l.first == nil
 }
 
-func (l *spanList) HasFirst() bool { // want HasFirst:"nilsentry\\(p0=derefs\\+fields-if-true\\(0\\)\\)"
+func (l *spanList) HasFirst() bool { // want HasFirst:"nilsentry\\(p0=derefs\\+fields-if-true\\(0\\) pure\\)"
 	return l.first != nil
 }
 
@@ -809,7 +809,7 @@ func (l *spanList) peek() int {
 // --- a result nil only for a nil argument, given a checked argument ---
 
 // Simplify returns nil only for a nil receiver.
-func (n *Node) Simplify() *Node { // want Simplify:"nilsentry\\(r0=nil-if-param-nil p0=nilsafe\\)"
+func (n *Node) Simplify() *Node { // want Simplify:"nilsentry\\(r0=nil-if-param-nil p0=nilsafe pure\\)"
 	if n == nil {
 		return nil
 	}
@@ -833,7 +833,7 @@ func simplifiedUnchecked(k string) int {
 // --- two pointers nil together (HashTrieMap.find) ---
 
 // FindPair returns a nil parent only with a nil node.
-func FindPair(m map[string]*Node, k string) (parent, n *Node) { // want FindPair:"nilsentry\\(r0=nil-if-zero r1=nil-if-zero\\)"
+func FindPair(m map[string]*Node, k string) (parent, n *Node) { // want FindPair:"nilsentry\\(r0=nil-if-zero r1=nil-if-zero pure\\)"
 	parent = m[""]
 	n = m[k]
 	if n == nil {

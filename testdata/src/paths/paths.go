@@ -272,9 +272,9 @@ type broker struct {
 	addr string
 }
 
-func (b *broker) ID() int32 { return b.id } // want ID:"nilsentry\\(p0=derefs\\)"
+func (b *broker) ID() int32 { return b.id } // want ID:"nilsentry\\(p0=derefs pure\\)"
 
-func (b *broker) Addr() string { return b.addr } // want Addr:"nilsentry\\(p0=derefs\\)"
+func (b *broker) Addr() string { return b.addr } // want Addr:"nilsentry\\(p0=derefs pure\\)"
 
 func registerBroker(brokers map[int32]*broker, b *broker) string {
 	if brokers[b.ID()] == nil {

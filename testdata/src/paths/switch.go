@@ -4,7 +4,7 @@ type Expr interface{ Pos() int }
 
 type Ident struct{ Name string }
 
-func (id *Ident) Pos() int { return len(id.Name) } // want Pos:"nilsentry\\(p0=derefs\\)"
+func (id *Ident) Pos() int { return len(id.Name) } // want Pos:"nilsentry\\(p0=derefs pure\\)"
 
 type Checker struct{ errors int }
 

@@ -26,11 +26,11 @@ func lookup(m map[string]*User, k string) *User {
 
 // --- helper predicates and assertion helpers (summaries) ---
 
-func IsValid(u *User) bool { // want IsValid:"nilsentry\\(p0=nilsafe\\+nonnil-if-true\\)"
+func IsValid(u *User) bool { // want IsValid:"nilsentry\\(p0=nilsafe\\+nonnil-if-true pure\\)"
 	return u != nil && u.Name != ""
 }
 
-func MustNotBeNil(u *User) { // want MustNotBeNil:"nilsentry\\(p0=nilsafe returns-when\\(p0=nonnil\\|false\\)\\)"
+func MustNotBeNil(u *User) { // want MustNotBeNil:"nilsentry\\(p0=nilsafe returns-when\\(p0=nonnil\\|false\\) pure\\)"
 	if u == nil {
 		panic("nil user")
 	}

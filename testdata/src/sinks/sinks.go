@@ -10,9 +10,9 @@ type T struct {
 
 func (t T) Value() int { return t.N }
 
-func (t *T) Ptr() int { return t.N } // want Ptr:"nilsentry\\(p0=derefs\\)"
+func (t *T) Ptr() int { return t.N } // want Ptr:"nilsentry\\(p0=derefs pure\\)"
 
-func (t *T) Safe() int { // want Safe:"nilsentry\\(p0=nilsafe\\+nonnil-if-nonzero\\)"
+func (t *T) Safe() int { // want Safe:"nilsentry\\(p0=nilsafe\\+nonnil-if-nonzero pure\\)"
 	if t == nil {
 		return 0
 	}

@@ -282,7 +282,7 @@ type Big struct{ n int }
 
 // FromBig returns nil only for a nil input; its bool means overflow, not
 // success, so ignoring it is fine.
-func FromBig(b *Big) (*Big, bool) { // want FromBig:"nilsentry\\(r0=nil-if-param-nil p0=nilsafe\\)"
+func FromBig(b *Big) (*Big, bool) { // want FromBig:"nilsentry\\(r0=nil-if-param-nil p0=nilsafe pure\\)"
 	if b == nil {
 		return nil, false
 	}
@@ -330,7 +330,7 @@ func unpackError(l unpacker) string {
 
 // MustConn returns c only when err is nil: passing a parameter through
 // says nothing by itself.
-func MustConn(c *Conn, err error) *Conn { // want MustConn:"nilsentry\\(p1=nilsafe returns-when\\(p1=nil\\|true\\)\\)"
+func MustConn(c *Conn, err error) *Conn { // want MustConn:"nilsentry\\(p1=nilsafe returns-when\\(p1=nil\\|true\\) pure\\)"
 	if err != nil {
 		panic(err)
 	}
@@ -367,7 +367,7 @@ func namedErrWrongCheck(a, b string) (addr string, err error) {
 }
 
 // As is a type assertion by another name (as reflect.TypeAssert[T]).
-func As[T any](v any) (T, bool) { // want As:"nilsentry\\(r0=nil-if-not-ok\\)"
+func As[T any](v any) (T, bool) { // want As:"nilsentry\\(r0=nil-if-not-ok pure\\)"
 	t, ok := v.(T)
 	return t, ok
 }

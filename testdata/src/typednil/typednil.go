@@ -4,7 +4,7 @@ package typednil
 
 type MyErr struct{ msg string }
 
-func (e *MyErr) Error() string { return e.msg } // want Error:"nilsentry\\(p0=derefs\\)"
+func (e *MyErr) Error() string { return e.msg } // want Error:"nilsentry\\(p0=derefs pure\\)"
 
 func validate(s string) error {
 	var e *MyErr
@@ -40,7 +40,7 @@ func find(m map[string]*MyErr, k string) error {
 
 type Conn struct{ addr string }
 
-func (c *Conn) Close() error { return nil } // want Close:"nilsentry\\(r0=maybenil\\)"
+func (c *Conn) Close() error { return nil } // want Close:"nilsentry\\(r0=maybenil pure\\)"
 
 type Closer interface{ Close() error }
 

@@ -11,19 +11,19 @@ func Disband(t *store.Team) { // want Disband:"nilsentry\\(p0=derefs\\)"
 	t.Lead = nil
 }
 
-func LeadName(t *store.Team) string { // want LeadName:"nilsentry\\(p0=derefs\\)"
+func LeadName(t *store.Team) string { // want LeadName:"nilsentry\\(p0=derefs pure\\)"
 	if t.Lead == nil {
 		return ""
 	}
 	return t.Lead.Name
 }
 
-func HasLead(t *store.Team) bool { // want HasLead:"nilsentry\\(p0=derefs\\+fields-if-true\\(0\\)\\)"
+func HasLead(t *store.Team) bool { // want HasLead:"nilsentry\\(p0=derefs\\+fields-if-true\\(0\\) pure\\)"
 	return t.Lead != nil
 }
 
 // CheckAll passes store's typed nil through: its fact re-exports store's
 // steps, which keep the one package path they have.
-func CheckAll(m map[string]*store.User) error { // want CheckAll:`nilsentry\(r0=nonnil r0=typed-nil\(\*ErrNotFound:Error\)\)`
+func CheckAll(m map[string]*store.User) error { // want CheckAll:`nilsentry\(r0=nonnil r0=typed-nil\(\*ErrNotFound:Error\) pure\)`
 	return store.Check(m, "x")
 }

@@ -43,13 +43,13 @@ func Anonymize(u *User) { // want Anonymize:"nilsentry\\(p0=derefs\\)"
 }
 
 // Get returns nil with false when missing.
-func Get(m map[string]*User, name string) (*User, bool) { // want Get:"nilsentry\\(r0=nil-if-not-ok\\)"
+func Get(m map[string]*User, name string) (*User, bool) { // want Get:"nilsentry\\(r0=nil-if-not-ok pure\\)"
 	u, ok := m[name]
 	return u, ok
 }
 
 // Must never returns a nil user.
-func Must(u *User, err error) *User { // want Must:"nilsentry\\(r0=nonnil p0=nilsafe p1=nilsafe returns-when\\(p0=nonnil\\|false&p1=nil\\|true\\)\\)"
+func Must(u *User, err error) *User { // want Must:"nilsentry\\(r0=nonnil p0=nilsafe p1=nilsafe returns-when\\(p0=nonnil\\|false&p1=nil\\|true\\) pure\\)"
 	if err != nil || u == nil {
 		panic("no user")
 	}
@@ -66,7 +66,7 @@ func (u *User) DisplayName() string { // nil-safe: no fact, callers learn nothin
 
 // NewUser leaves Profile unset (evidence that it may be nil) and sets
 // Manager (which stays trusted).
-func NewUser(name string, manager *User) *User { // want NewUser:"nilsentry\\(r0=nonnil\\)"
+func NewUser(name string, manager *User) *User { // want NewUser:"nilsentry\\(r0=nonnil pure\\)"
 	return &User{Name: name, Manager: manager}
 }
 
@@ -77,11 +77,11 @@ type Team struct{ Lead *User }
 // ErrNotFound is a not-found error.
 type ErrNotFound struct{ Name string }
 
-func (e *ErrNotFound) Error() string { return e.Name + " not found" } // want Error:"nilsentry\\(p0=derefs\\)"
+func (e *ErrNotFound) Error() string { return e.Name + " not found" } // want Error:"nilsentry\\(p0=derefs pure\\)"
 
 // Check returns a nil *ErrNotFound as a non-nil error when the name is
 // known: the typed nil travels to callers in other packages.
-func Check(m map[string]*User, name string) error { // want Check:`nilsentry\(r0=nonnil r0=typed-nil\(\*ErrNotFound:Error\)\)`
+func Check(m map[string]*User, name string) error { // want Check:`nilsentry\(r0=nonnil r0=typed-nil\(\*ErrNotFound:Error\) pure\)`
 	var e *ErrNotFound
 	if m[name] == nil {
 		e = &ErrNotFound{name}
