@@ -281,8 +281,15 @@ func (e *env) importField(f *types.Var) *summary.FieldFact {
 		return fact
 	}
 	fact := new(summary.FieldFact)
-	if e.inModule(f.Pkg().Path()) {
-		e.pass.ImportObjectFact(f, fact)
+	e.pass.ImportObjectFact(f, fact)
+	// Where the defining package has evidence of its own, its count of
+	// uses decides (as before other packages had a say); a field it
+	// trusts is judged by the packages that do nil or check it.
+	trusted := fact.Ev == nil
+	if !e.inModule(f.Pkg().Path()) {
+		// Another module's evidence is its own business (inModule); how
+		// it uses the field still says whether it relies on it being set.
+		fact.Ev = nil
 	}
 	known := make(map[string]bool)
 	for _, step := range fact.Ev.All() {
@@ -296,10 +303,6 @@ func (e *env) importField(f *types.Var) *summary.FieldFact {
 			}
 		}
 	}
-	// Where the defining package has evidence of its own, its count of
-	// uses decides (as before other packages had a say); a field it
-	// trusts is judged by the packages that do nil or check it.
-	trusted := fact.Ev == nil
 	for _, other := range e.foreignFacts(f) {
 		add(other.Ev)
 		if trusted {

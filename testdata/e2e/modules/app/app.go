@@ -17,3 +17,22 @@ func Handle(r *dep.Request) int {
 func HandleInner(r *inner.Request) int {
 	return r.Body.N // e2e `r.Body`: nil dereference: r.Body may be nil here (field Body not set at example.com/app/inner/inner.go:12; field Body checked for nil at example.com/app/inner/inner.go:15)
 }
+
+// app checks the Link of some redirects (defensively) and not of
+// others: dep's own unguarded uses say the field is set, so the check
+// here is no evidence that it may be nil.
+func previous(r *dep.Redirect) string {
+	if r.Link != nil {
+		return r.Link.Scheme
+	}
+	return ""
+}
+
+func first(r *dep.Redirect) bool { return r.Link != nil && r.Link.Scheme != "" }
+
+func next(prev, r *dep.Redirect) string {
+	if prev.Link != nil && prev.Link.Scheme == "https" {
+		return ""
+	}
+	return r.Link.Scheme // e2e-none `r.Link`: nil dereference: r.Link may be nil here (field Link checked for nil at app.go:34)
+}

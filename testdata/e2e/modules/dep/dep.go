@@ -20,3 +20,16 @@ func Size(r *Request) int {
 }
 
 func Empty(r *Request) bool { return r.Body == nil || r.Body.N == 0 }
+
+// Link is set on every request dep hands out: dep dereferences it
+// unguarded everywhere.
+type Link struct{ Scheme string }
+
+type Redirect struct{ Link *Link }
+
+func Scheme(r *Redirect) string { return r.Link.Scheme }
+func Secure(r *Redirect) bool   { return r.Link.Scheme == "https" }
+func Plain(r *Redirect) bool    { return r.Link.Scheme == "http" }
+
+// Valid is dep's one check of Link: its evidence, which is dep's own.
+func Valid(r *Redirect) bool { return r.Link != nil }
