@@ -787,6 +787,15 @@ func (w *walker) contract(st *pstate, v ssa.Value) bool {
 				if len(r.NilWhen) > 0 && nilWhen == nil {
 					nilWhen = r.NilWhen
 				}
+			case summary.ResultNilIfZero, summary.ResultNilIfNonZero:
+				// Nil only with the other result zero (non-zero).
+				if _, other, known := result(r.Param); known {
+					t := v.Type().(*types.Tuple).At(r.Param).Type()
+					if r.Kind == summary.ResultNilIfZero && !zeroSatisfies(t, other) ||
+						r.Kind == summary.ResultNilIfNonZero && onlyZero(other) {
+						return false
+					}
+				}
 			case summary.ResultNilIfParamNil:
 				if r.Param < len(v.Call.Args) && !w.assume(st, v.Call.Args[r.Param], fact{is: 1}) {
 					return false
@@ -868,6 +877,11 @@ func zeroSatisfies(t types.Type, f fact) bool {
 		return f.lo <= 0 && 0 <= f.hi
 	}
 	return true
+}
+
+// onlyZero reports whether an integer that meets f is zero.
+func onlyZero(f fact) bool {
+	return f.ranged && f.lo == 0 && f.hi == 0 || f.k().eq == "0"
 }
 
 // drop forgets the facts about subjects that match.

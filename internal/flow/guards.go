@@ -46,9 +46,14 @@ func (a *analysis) refine(st facts, cond ssa.Value, branch bool) bool {
 			a.set(st, x, nilstate.NonNilState)
 			return true
 		}
-		if e, ok := c.X.(*ssa.Extract); ok && !nilable(e.Type()) && isZeroConst(c.Y) &&
-			(c.Op == token.NEQ && branch || c.Op == token.EQL && !branch || c.Op == token.GTR && branch) {
-			a.nonZeroResult(st, e) // base != 0 after base, s := find(p)
+		if x, op, ok := zeroTest(c); ok {
+			if e, ok := x.(*ssa.Extract); ok {
+				if nonZeroOn(op, branch) {
+					a.nonNilBy(st, e, summary.ResultNilIfZero) // base != 0 after base, s := find(p)
+				} else if zeroOn(x, op, branch) {
+					a.nonNilBy(st, e, summary.ResultNilIfNonZero) // errno == 0 after f, errno := open(p)
+				}
+			}
 		}
 		if c.Op != token.EQL && c.Op != token.NEQ {
 			break
@@ -134,7 +139,7 @@ func (a *analysis) assume(st facts, x ssa.Value, isNil bool, pos token.Pos) bool
 	}
 	a.set(st, x, nilstate.NonNilState)
 	if e, ok := x.(*ssa.Extract); ok {
-		a.nonZeroResult(st, e) // p != nil after p, q := f() with q nil only when p is
+		a.nonNilBy(st, e, summary.ResultNilIfZero) // p != nil after p, q := f() with q nil only when p is
 	}
 	// err != nil: results nil with every error are nil.
 	if e := a.errorSource(x); e != nil {
@@ -214,15 +219,16 @@ func (a *analysis) refineOK(st facts, e *ssa.Extract, branch bool) bool {
 	case *ssa.Call:
 		if branch {
 			a.markCompanions(st, e, summary.ResultNilIfNotOK)
-			a.nonZeroResult(st, e)
+			a.nonNilBy(st, e, summary.ResultNilIfZero)
 		}
 	}
 	return true
 }
 
-// nonZeroResult: result e of a call is known not to be zero here, so the
-// results that are nil only with a zero e are not nil (ResultNilIfZero).
-func (a *analysis) nonZeroResult(st facts, e *ssa.Extract) {
+// nonNilBy marks non-nil the results of e's call that its callee
+// returns nil only with e of the other value (kind ResultNilIfZero when
+// e is found non-zero, ResultNilIfNonZero when found zero).
+func (a *analysis) nonNilBy(st facts, e *ssa.Extract, kind summary.ResultKind) {
 	call, ok := e.Tuple.(*ssa.Call)
 	if !ok {
 		return
@@ -232,7 +238,7 @@ func (a *analysis) nonZeroResult(st facts, e *ssa.Extract) {
 		return
 	}
 	for k, r := range sum.Results {
-		if r.Kind == summary.ResultNilIfZero && r.Param == e.Index {
+		if r.Kind == kind && r.Param == e.Index {
 			for _, v := range extracts(call, k) {
 				a.set(st, v, nilstate.NonNilState)
 			}

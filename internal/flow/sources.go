@@ -370,7 +370,7 @@ func (a *analysis) callResult(call *ssa.Call, i int) nilstate.State {
 			a.judged[r.Ev] = callee.Object()
 		}
 		return nilstate.MaybeNilBecause(r.Ev)
-	case summary.ResultNilIfErr, summary.ResultNilIfNotOK, summary.ResultNilIfZero:
+	case summary.ResultNilIfErr, summary.ResultNilIfNotOK, summary.ResultNilIfZero, summary.ResultNilIfNonZero:
 		if (a.inTest || constantArgs(call)) && companionDiscarded(call, r.Kind) {
 			// `v, _ := f()` in a test: the author asserts that f succeeds
 			// here, and if it does not the test panics and fails, loudly

@@ -45,6 +45,7 @@ func (a *analysis) summarize() *summary.Summary {
 		var firstNil returnSite
 		through := -2               // -2: no possibly-nil return yet; -1: not a pass-through; else the parameter
 		var zeroWith []bool         // other results that are zero at every nil return (zeroAt)
+		var codeWith []bool         // other results that are a non-zero integer at every nil return (nonZeroAt)
 		var firstErrNil *returnSite // the first nil returned with an error that may be non-nil
 		var nilRets []returnSite    // the returns that are evidence of a nil result
 		var nilErrRets []returnSite // those of them with a nil error
@@ -92,8 +93,15 @@ func (a *analysis) summarize() *summary.Summary {
 					zeroWith[j] = j != i
 				}
 			}
+			if codeWith == nil {
+				codeWith = make([]bool, n)
+				for j := range codeWith {
+					codeWith[j] = j != i && isInteger(results.At(j).Type())
+				}
+			}
 			for j := range zeroWith {
 				zeroWith[j] = zeroWith[j] && zeroAt(r, j)
+				codeWith[j] = codeWith[j] && nonZeroAt(r, j)
 			}
 			if j := a.nilParam(r); paramContract == -2 || paramContract == j {
 				paramContract = j
@@ -115,6 +123,16 @@ func (a *analysis) summarize() *summary.Summary {
 			sum.Results[i] = summary.Result{Kind: summary.ResultNilIfNotOK,
 				Ev:      nilstate.NewEvidence(a.step(firstNil.pos, name+" returns nil with false")),
 				NilWhen: a.nilWhenAll(nilRets, i)}
+		case ev != nil && a.codeCompanion(codeWith) >= 0:
+			j := a.codeCompanion(codeWith)
+			with := "a non-zero result"
+			if rn := results.At(j).Name(); rn != "" && rn != "_" {
+				with = "a non-zero " + rn
+			} else if named, ok := types.Unalias(results.At(j).Type()).(*types.Named); ok {
+				with = "a non-zero " + named.Obj().Name() // an Errno
+			}
+			sum.Results[i] = summary.Result{Kind: summary.ResultNilIfNonZero, Param: j,
+				Ev: nilstate.NewEvidence(a.step(firstNil.pos, name+" returns nil with "+with))}
 		case ev != nil && a.zeroCompanion(zeroWith) >= 0:
 			j := a.zeroCompanion(zeroWith)
 			with := "a zero result"
@@ -663,6 +681,104 @@ func (a *analysis) zeroCompanion(zeroWith []bool) int {
 		}
 	}
 	return -1
+}
+
+// codeCompanion returns the first other result, an integer, that is
+// non-zero at every nil return of a result and a zero constant at some
+// return: an error code (`return nil, EBADF` vs `return f, 0`), or -1.
+func (a *analysis) codeCompanion(codeWith []bool) int {
+	for j, c := range codeWith {
+		if !c {
+			continue
+		}
+		for _, r := range a.returns {
+			if isZeroConst(r.ops[j]) {
+				return j
+			}
+		}
+	}
+	return -1
+}
+
+// nonZeroAt reports whether return r hands back a non-zero j'th result:
+// a non-zero constant, or a value that a dominating branch found
+// non-zero (`if errno != 0 { return nil, errno }`).
+func nonZeroAt(r returnSite, j int) bool {
+	v := r.ops[j]
+	if c, ok := v.(*ssa.Const); ok {
+		return !isZeroConst(c)
+	}
+	for d := r.block; d != nil; d = d.Idom() {
+		if len(d.Preds) != 1 {
+			continue
+		}
+		pred := d.Preds[0]
+		br, ok := pred.Instrs[len(pred.Instrs)-1].(*ssa.If)
+		if !ok || pred.Succs[0] == pred.Succs[1] {
+			continue
+		}
+		if x, op, ok := zeroTest(br.Cond); ok && x == v && nonZeroOn(op, d == pred.Succs[0]) {
+			return true
+		}
+	}
+	return false
+}
+
+// zeroTest matches a comparison of an integer x with zero, either way
+// round, and returns x and the operator of x op 0.
+func zeroTest(cond ssa.Value) (x ssa.Value, op token.Token, ok bool) {
+	c, ok := cond.(*ssa.BinOp)
+	if !ok {
+		return nil, 0, false
+	}
+	x, y, op := c.X, c.Y, c.Op
+	if isZeroConst(x) {
+		x, y = y, x
+		switch op {
+		case token.GTR:
+			op = token.LSS
+		case token.LSS:
+			op = token.GTR
+		case token.GEQ:
+			op = token.LEQ
+		case token.LEQ:
+			op = token.GEQ
+		}
+	}
+	if !isZeroConst(y) || !isInteger(x.Type()) {
+		return nil, 0, false
+	}
+	return x, op, true
+}
+
+// nonZeroOn reports whether x op 0 == branch makes x non-zero.
+func nonZeroOn(op token.Token, branch bool) bool {
+	switch op {
+	case token.NEQ, token.GTR, token.LSS:
+		return branch
+	case token.EQL, token.GEQ, token.LEQ:
+		return !branch
+	}
+	return false
+}
+
+// zeroOn reports whether x op 0 == branch makes x zero.
+func zeroOn(x ssa.Value, op token.Token, branch bool) bool {
+	unsigned := false
+	if b, ok := x.Type().Underlying().(*types.Basic); ok {
+		unsigned = b.Info()&types.IsUnsigned != 0
+	}
+	switch op {
+	case token.EQL:
+		return branch
+	case token.NEQ:
+		return !branch
+	case token.GTR:
+		return !branch && unsigned // !(x > 0)
+	case token.LEQ:
+		return branch && unsigned // x <= 0
+	}
+	return false
 }
 
 // zeroAt reports whether return r hands back a zero j'th result: a zero

@@ -19,7 +19,7 @@ import (
 // factFormat starts every encoded fact; a fact in another format (a build
 // cache entry of another nilsentry version) fails to decode instead of
 // decoding wrong.
-const factFormat = 6
+const factFormat = 7
 
 var errFactFormat = errors.New("nilsentry fact: malformed or of another version")
 

@@ -26,17 +26,18 @@ const (
 	ResultNilIfNotOK                      // nil only when the bool result is false
 	ResultNilIfParamNil                   // nil only when parameter Param is nil (maps.Clone, reflect.TypeOf)
 	ResultNilIfZero                       // nil only when result Param is zero (`return 0, nil` vs `return base, s`)
+	ResultNilIfNonZero                    // nil only when integer result Param is non-zero: an error code (`return nil, EBADF` vs `return f, 0`)
 )
 
 func (k ResultKind) String() string {
-	return [...]string{"unknown", "nonnil", "maybenil", "nil-if-err", "nil-if-not-ok", "nil-if-param-nil", "nil-if-zero"}[k]
+	return [...]string{"unknown", "nonnil", "maybenil", "nil-if-err", "nil-if-not-ok", "nil-if-param-nil", "nil-if-zero", "nil-if-nonzero"}[k]
 }
 
 // Result describes one result of a function.
 type Result struct {
 	Kind  ResultKind
-	Ev    *nilstate.Evidence // why it may be nil (MaybeNil, NilIfErr, NilIfNotOK, NilIfZero)
-	Param int                // NilIfParamNil: index into the function's Params; NilIfZero: index of the other result
+	Ev    *nilstate.Evidence // why it may be nil (MaybeNil, NilIfErr, NilIfNotOK, NilIfZero, NilIfNonZero)
+	Param int                // NilIfParamNil: index into the function's Params; NilIfZero, NilIfNonZero: index of the other result
 	// ErrEv (MaybeNil): the evidence of a return of nil with an error,
 	// when the returns of nil with a nil error happen only under
 	// NilErrWhen: a call whose arguments exclude those gets a result nil

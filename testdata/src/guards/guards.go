@@ -388,6 +388,78 @@ func spanUnchecked(p uintptr) int {
 	return s.Val // want `nil dereference: s may be nil here \(FindSpan returns nil with a zero base at guards.go:\d+\)`
 }
 
+// --- results nil together with a non-zero error code ---
+
+type Errno uint16
+
+const (
+	EBADF   Errno = 9
+	ENOTDIR Errno = 20
+)
+
+type dir struct{ name string }
+
+var dirs = map[int32]*dir{}
+
+// OpenAt returns a nil dir exactly with a non-zero code (wazero's atPath).
+func OpenAt(fd int32, isDir func(*dir) (bool, Errno)) (*dir, string, Errno) { // want OpenAt:"nilsentry\\(r0=nil-if-nonzero\\)"
+	d, ok := dirs[fd]
+	if !ok {
+		return nil, "", EBADF
+	}
+	if yes, errno := isDir(d); errno != 0 {
+		return nil, "", errno
+	} else if !yes {
+		return nil, "", ENOTDIR
+	}
+	return d, d.name, 0
+}
+
+func openChecked(fd int32, isDir func(*dir) (bool, Errno)) Errno {
+	d, _, errno := OpenAt(fd, isDir)
+	if errno != 0 {
+		return errno
+	}
+	_ = d.name // a zero code comes with a dir
+	return 0
+}
+
+func openCheckedEq(fd int32, isDir func(*dir) (bool, Errno)) string {
+	if d, _, errno := OpenAt(fd, isDir); errno == 0 {
+		return d.name
+	}
+	return ""
+}
+
+func openUnchecked(fd int32, isDir func(*dir) (bool, Errno)) string {
+	d, _, _ := OpenAt(fd, isDir)
+	return d.name // want `nil dereference: d may be nil here \(OpenAt returns nil with a non-zero Errno at guards.go:\d+\)`
+}
+
+func openWrongWay(fd int32, isDir func(*dir) (bool, Errno)) string {
+	d, _, errno := OpenAt(fd, isDir)
+	if errno != 0 {
+		return d.name // want `nil dereference: d may be nil here`
+	}
+	return ""
+}
+
+// Count returns nil with a count that may be zero: no error code.
+func Count(fd int32, n int) (*dir, int) { // want Count:"nilsentry\\(r0=maybenil pure\\)"
+	if d := dirs[fd]; d != nil {
+		return d, 0
+	}
+	return nil, n
+}
+
+func countChecked(fd int32, n int) string {
+	d, k := Count(fd, n)
+	if k != 0 {
+		return ""
+	}
+	return d.name // want `nil dereference: d may be nil here`
+}
+
 // --- a checked field read once more after its base is dead ---
 
 type loaded struct{ info *Tuple }
