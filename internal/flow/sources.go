@@ -172,6 +172,9 @@ func (a *analysis) keysOf(s ssa.Value, seen map[ssa.Value]bool) any {
 			}
 			return nil
 		}
+		if m := a.keysOfCall(s); m != nil {
+			return m // keys := t.sortedKeys()
+		}
 		if b, ok := c.Value.(*ssa.Builtin); ok && b.Name() == "append" && len(c.Args) == 2 {
 			m := a.keysOf(c.Args[0], seen)
 			if m == (inCycle{}) || isNilConst(c.Args[0]) || isEmptySlice(c.Args[0]) {
@@ -219,6 +222,66 @@ func (a *analysis) keysOf(s ssa.Value, seen map[ssa.Value]bool) any {
 		return m
 	}
 	return nil
+}
+
+// keysAtReturns says which map's keys, and only them, result i holds at
+// every return that hands back a non-empty slice, if that map is a
+// parameter or a field path under one (summary.Result.KeysOf).
+func (a *analysis) keysAtReturns(i int) (int, summary.FieldPath) {
+	if _, ok := a.fn.Signature.Results().At(i).Type().Underlying().(*types.Slice); !ok || len(a.fn.Params) == 0 {
+		return 0, summary.FieldPath{}
+	}
+	var m any
+	for _, r := range a.returns {
+		v := r.ops[i]
+		if isNilConst(v) || isEmptySlice(v) {
+			continue
+		}
+		k := a.keysOf(v, make(map[ssa.Value]bool))
+		if k == nil || k == (inCycle{}) || m != nil && k != m {
+			return 0, summary.FieldPath{}
+		}
+		m = k
+	}
+	var fields []int
+	for m != nil && len(fields) <= len(summary.FieldPath{}) {
+		for j, p := range a.fn.Params {
+			if m != a.ident(p) {
+				continue
+			}
+			var path summary.FieldPath
+			for n, f := range fields { // innermost first
+				path[len(fields)-1-n] = uint16(f + 1)
+			}
+			return j + 1, path
+		}
+		pk, ok := m.(pathKey)
+		if !ok || pk.field < 0 {
+			break
+		}
+		fields = append(fields, pk.field)
+		m = pk.base
+	}
+	return 0, summary.FieldPath{}
+}
+
+// keysOfCall is the identity of the map whose keys a call's result
+// holds, by its callee's summary (KeysOf), or nil.
+func (a *analysis) keysOfCall(c *ssa.Call) any {
+	sum := a.calleeSummary(c.Common())
+	if sum == nil || len(sum.Results) != 1 || sum.Results[0].KeysOf == 0 {
+		return nil
+	}
+	r := sum.Results[0]
+	args := c.Common().Args
+	if r.KeysOf > len(args) {
+		return nil
+	}
+	m := a.ident(args[r.KeysOf-1])
+	for i := range r.KeysPath.Len() {
+		m = pathKey{m, r.KeysPath.Field(i)}
+	}
+	return m
 }
 
 // inCycle is what keysOf says of a φ it is already looking at.

@@ -169,6 +169,7 @@ func (a *analysis) summarize() *summary.Summary {
 
 	for i := range sum.Results {
 		sum.Results[i].FieldsSet = a.fieldsSetAtReturns(i)
+		sum.Results[i].KeysOf, sum.Results[i].KeysPath = a.keysAtReturns(i)
 	}
 	checked := a.nilChecked()
 	isPredicate := n == 1 && isBool(results.At(0).Type())

@@ -116,6 +116,10 @@ func (w *factWriter) result(r *Result) {
 	w.evidence(r.NilOnErr)
 	w.conds(r.NilWhen)
 	w.uint(r.FieldsSet)
+	w.int(int64(r.KeysOf))
+	for _, f := range r.KeysPath {
+		w.uint(uint64(f))
+	}
 	if t := r.TypedNil; t == nil {
 		w.byte(0)
 	} else {
@@ -286,6 +290,10 @@ func (r *factReader) result() Result {
 	res.NilOnErr = r.evidence()
 	res.NilWhen = r.conds()
 	res.FieldsSet = r.uint()
+	res.KeysOf = int(r.int())
+	for i := range res.KeysPath {
+		res.KeysPath[i] = uint16(r.uint())
+	}
 	if r.byte() == 1 {
 		t := &TypedNil{Ev: r.evidence(), Type: r.string()}
 		if n := r.len(); n > 0 {

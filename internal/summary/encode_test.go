@@ -31,6 +31,7 @@ func fullFact() *summary.Fact {
 					{{Param: 2, Field: -1, Eq: "1", Neq: "2\x003", TypeIn: "*p.T", TypeOut: "I:p.I"}},
 				},
 				FieldsSet: 1<<63 | 5,
+				KeysOf:    2, KeysPath: summary.FieldPath{1, 0xffff},
 				TypedNil:  &summary.TypedNil{Ev: ev, Type: "*p.T", Derefs: []string{"Error", "String"}},
 			},
 			{Kind: summary.ResultNilIfErr, Ev: &nilstate.Evidence{}},

@@ -62,6 +62,13 @@ type Result struct {
 	// that hands back a non-nil result: the function sets them (a
 	// constructor), so a caller's use of them is not evidence-driven.
 	FieldsSet uint64
+	// KeysOf: a slice result that holds keys of one map and nothing
+	// else, that map being parameter KeysOf-1 itself (KeysPath empty)
+	// or the field at KeysPath under it (`func (t *Table) sortedKeys()
+	// []int` ranging over t.Table): a caller's lookup of such a key in
+	// that map cannot miss. 0: none.
+	KeysOf   int
+	KeysPath FieldPath
 	// TypedNil is set when an interface result may hold a nil pointer
 	// (the typed-nil rule's return): a caller's method call on it that
 	// the pointer's method dereferences panics, err != nil or not.
@@ -198,7 +205,7 @@ func (s *Summary) Equal(o *Summary) bool {
 		if s.Results[i].Kind != o.Results[i].Kind || s.Results[i].Param != o.Results[i].Param ||
 			!s.Results[i].Ev.Equal(o.Results[i].Ev) || !s.Results[i].ErrEv.Equal(o.Results[i].ErrEv) || !s.Results[i].NilOnErr.Equal(o.Results[i].NilOnErr) || !slices.EqualFunc(s.Results[i].NilErrWhen, o.Results[i].NilErrWhen, slices.Equal) ||
 			!slices.EqualFunc(s.Results[i].NilWhen, o.Results[i].NilWhen, slices.Equal) ||
-			s.Results[i].FieldsSet != o.Results[i].FieldsSet || !s.Results[i].TypedNil.equal(o.Results[i].TypedNil) {
+			s.Results[i].FieldsSet != o.Results[i].FieldsSet || s.Results[i].KeysOf != o.Results[i].KeysOf || s.Results[i].KeysPath != o.Results[i].KeysPath || !s.Results[i].TypedNil.equal(o.Results[i].TypedNil) {
 			return false
 		}
 	}
@@ -251,7 +258,7 @@ func (s *Summary) Interesting() bool {
 		return true
 	}
 	for _, r := range s.Results {
-		if r.Kind != ResultUnknown || r.TypedNil != nil || r.FieldsSet != 0 || r.NilOnErr != nil {
+		if r.Kind != ResultUnknown || r.TypedNil != nil || r.FieldsSet != 0 || r.NilOnErr != nil || r.KeysOf != 0 {
 			return true
 		}
 	}
@@ -286,6 +293,13 @@ func (s *Summary) String() string {
 		}
 		if r.FieldsSet != 0 {
 			fmt.Fprintf(&b, "r%d=%s ", i, fieldList("fields-set", r.FieldsSet))
+		}
+		if r.KeysOf != 0 {
+			fmt.Fprintf(&b, "r%d=keys-of(p%d", i, r.KeysOf-1)
+			if r.KeysPath.Len() > 0 {
+				fmt.Fprintf(&b, ".%s", r.KeysPath)
+			}
+			b.WriteString(") ")
 		}
 	}
 	for i, p := range s.Params {
@@ -408,7 +422,8 @@ func Portable(s *Summary, pkg string) *Fact {
 		Pure:        s.Pure,
 	}}
 	for i, r := range s.Results {
-		f.Summary.Results[i] = Result{Kind: r.Kind, Ev: Export(r.Ev, pkg), Param: r.Param, ErrEv: Export(r.ErrEv, pkg), NilErrWhen: r.NilErrWhen, NilOnErr: Export(r.NilOnErr, pkg), NilWhen: r.NilWhen, FieldsSet: r.FieldsSet}
+		r.Ev, r.ErrEv, r.NilOnErr = Export(r.Ev, pkg), Export(r.ErrEv, pkg), Export(r.NilOnErr, pkg)
+		f.Summary.Results[i] = r
 		if t := r.TypedNil; t != nil {
 			f.Summary.Results[i].TypedNil = &TypedNil{Ev: Export(t.Ev, pkg), Type: t.Type, Derefs: t.Derefs}
 		}

@@ -12,7 +12,8 @@ import (
 func TestPortableDropsPositions(t *testing.T) {
 	s := &summary.Summary{
 		Results: []summary.Result{{Kind: summary.ResultMaybeNil,
-			Ev: nilstate.NewEvidence(nilstate.Step{Pos: 42, Where: "a.go:3", What: "f returns nil"})}},
+			Ev: nilstate.NewEvidence(nilstate.Step{Pos: 42, Where: "a.go:3", What: "f returns nil"}),
+			KeysOf: 1, KeysPath: summary.FieldPath{3}}},
 		Params: []summary.Param{{Kind: summary.ParamDerefs}},
 	}
 	f := summary.Portable(s, "p")
@@ -20,7 +21,7 @@ func TestPortableDropsPositions(t *testing.T) {
 	assert.Zero(t, f.Summary.Results[0].Ev.Steps[0].Pos, "a token.Pos must not cross packages")
 	assert.Equal(t, "p/a.go:3", f.Summary.Results[0].Ev.Steps[0].Where)
 	assert.NotZero(t, s.Results[0].Ev.Steps[0].Pos, "the original keeps its positions")
-	assert.Equal(t, "nilsentry(r0=maybenil p0=derefs)", f.String())
+	assert.Equal(t, "nilsentry(r0=maybenil r0=keys-of(p0.2) p0=derefs)", f.String(), "all but positions is kept")
 }
 
 func TestExportNamesPackageOnce(t *testing.T) {

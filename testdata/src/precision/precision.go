@@ -297,6 +297,115 @@ func runOverwritten(tests map[string]*Test, first string) string {
 	return out
 }
 
+// Keys collected by a function: its summary says whose keys it returns.
+
+func SortedKeys(m map[string]*Test) []string { // want SortedKeys:"nilsentry\\(r0=keys-of\\(p0\\)\\)"
+	if len(m) == 0 {
+		return nil
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+func runHelper(tests map[string]*Test) string {
+	out := ""
+	for _, name := range SortedKeys(tests) {
+		out += tests[name].Name
+	}
+	return out
+}
+
+func runHelperOther(tests, other map[string]*Test) string {
+	out := ""
+	for _, name := range SortedKeys(other) {
+		out += tests[name].Name // want `nil dereference: tests\[name\] may be nil here \(map lookup may miss`
+	}
+	return out
+}
+
+// keysAndDefault adds a name that is not a key: no keys-of.
+func keysAndDefault(m map[string]*Test) []string {
+	keys := []string{"default"}
+	for k := range m {
+		keys = append(keys, k)
+	}
+	return keys
+}
+
+func runHelperMixed(tests map[string]*Test) string {
+	out := ""
+	for _, name := range keysAndDefault(tests) {
+		out += tests[name].Name // want `nil dereference: tests\[name\] may be nil here \(map lookup may miss`
+	}
+	return out
+}
+
+type xrefTable struct {
+	size    int
+	entries map[int]*Test
+	free    map[int]*Test
+}
+
+// SortedKeys returns the keys of a field of the receiver.
+func (t *xrefTable) SortedKeys() []int { // want SortedKeys:"nilsentry\\(r0=keys-of\\(p0.1\\) p0=derefs\\)"
+	var keys []int
+	for k := range t.entries {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+func (t *xrefTable) names() string {
+	out := ""
+	for _, k := range t.SortedKeys() {
+		out += t.entries[k].Name
+	}
+	return out
+}
+
+func (t *xrefTable) freeNames() string {
+	out := ""
+	for _, k := range t.SortedKeys() {
+		out += t.free[k].Name // want `nil dereference: t.free\[k\] may be nil here \(map lookup may miss`
+	}
+	return out
+}
+
+// context embeds the xrefTable: the keys are of a field two deep.
+type context struct {
+	*xrefTable
+	name string
+}
+
+func WritableKeys(ctx *context) []int { // want WritableKeys:"nilsentry\\(r0=keys-of\\(p0.0.1\\) p0=derefs\\)"
+	var keys []int
+	for k := range ctx.entries {
+		keys = append(keys, k)
+	}
+	return keys
+}
+
+func writeAll(ctx *context) string {
+	out := ""
+	for _, k := range WritableKeys(ctx) {
+		out += ctx.entries[k].Name
+	}
+	return out
+}
+
+func writeOther(ctx, other *context) string {
+	out := ""
+	for _, k := range WritableKeys(other) {
+		out += ctx.entries[k].Name // want `nil dereference: ctx.entries\[k\] may be nil here \(map lookup may miss`
+	}
+	return out
+}
+
 // The key of a range over the map itself is in the map, until a delete
 // in the loop takes it out.
 type registry struct {
