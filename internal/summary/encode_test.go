@@ -32,7 +32,7 @@ func fullFact() *summary.Fact {
 				},
 				FieldsSet: 1<<63 | 5,
 				KeysOf:    2, KeysPath: summary.FieldPath{1, 0xffff},
-				TypedNil:  &summary.TypedNil{Ev: ev, Type: "*p.T", Derefs: []string{"Error", "String"}},
+				TypedNil: &summary.TypedNil{Ev: ev, Type: "*p.T", Derefs: []string{"Error", "String"}},
 			},
 			{Kind: summary.ResultNilIfErr, Ev: &nilstate.Evidence{}},
 			{},

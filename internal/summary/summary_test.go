@@ -12,7 +12,7 @@ import (
 func TestPortableDropsPositions(t *testing.T) {
 	s := &summary.Summary{
 		Results: []summary.Result{{Kind: summary.ResultMaybeNil,
-			Ev: nilstate.NewEvidence(nilstate.Step{Pos: 42, Where: "a.go:3", What: "f returns nil"}),
+			Ev:     nilstate.NewEvidence(nilstate.Step{Pos: 42, Where: "a.go:3", What: "f returns nil"}),
 			KeysOf: 1, KeysPath: summary.FieldPath{3}}},
 		Params: []summary.Param{{Kind: summary.ParamDerefs}},
 	}
