@@ -891,27 +891,7 @@ func (w *walker) drop(st *pstate, match func(k any, f fact) bool) {
 
 // mentions reports whether subject k is about v or reads through it.
 func mentions(k any, v ssa.Value) bool {
-	switch k := k.(type) {
-	case ssa.Value:
-		return k == v
-	case memAt:
-		return mentions(k.p, v)
-	case pathKey:
-		return mentions(k.base, v)
-	case elemKey:
-		return mentions(k.base, v) || mentions(k.index, v)
-	case binKey:
-		return mentions(k.x, v) || mentions(k.y, v)
-	case callKey:
-		return mentions(k.x, v) || mentions(k.y, v)
-	case cmpKey:
-		return mentions(k.x, v) || mentions(k.y, v)
-	case tupleKey:
-		return k.tuple == v
-	case lookupKey:
-		return mentions(k.m, v) || mentions(k.k, v)
-	}
-	return false
+	return containsKey(k, func(c any) bool { return c == ssa.Value(v) })
 }
 
 // assume constrains v by f, looking through what v is made of: a

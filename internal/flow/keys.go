@@ -169,19 +169,34 @@ func (a *analysis) forgetCalls(st facts) {
 // throughCall reports whether key k is a pure call's result or a path
 // through one.
 func throughCall(k any) bool {
-	switch k := k.(type) {
-	case callKey:
+	return containsKey(k, func(c any) bool { _, ok := c.(callKey); return ok })
+}
+
+// containsKey reports whether k, or a key k is made of (the base of a
+// path, the slice and index of an element, the operands of a binary
+// operation, a call or a comparison, the tuple of an extract, the map
+// and key of a lookup), is one that is accepts.
+func containsKey(k any, is func(any) bool) bool {
+	if is(k) {
 		return true
+	}
+	switch k := k.(type) {
 	case pathKey:
-		return throughCall(k.base)
-	case elemKey:
-		return throughCall(k.base) || throughCall(k.index)
-	case binKey:
-		return throughCall(k.x) || throughCall(k.y)
-	case lookupKey:
-		return throughCall(k.m) || throughCall(k.k)
+		return containsKey(k.base, is)
 	case memAt:
-		return throughCall(k.p)
+		return containsKey(k.p, is)
+	case elemKey:
+		return containsKey(k.base, is) || containsKey(k.index, is)
+	case binKey:
+		return containsKey(k.x, is) || containsKey(k.y, is)
+	case callKey:
+		return containsKey(k.x, is) || containsKey(k.y, is)
+	case cmpKey:
+		return containsKey(k.x, is) || containsKey(k.y, is)
+	case tupleKey:
+		return containsKey(k.tuple, is)
+	case lookupKey:
+		return containsKey(k.m, is) || containsKey(k.k, is)
 	}
 	return false
 }
@@ -292,23 +307,8 @@ func (a *analysis) noteThrough(k any) {
 // element) does not hold for it. Current loads of such paths keep the
 // state they had.
 func (a *analysis) forgetThrough(st facts, vals ...ssa.Value) {
-	var through func(k any) bool
-	through = func(k any) bool {
-		switch k := k.(type) {
-		case pathKey:
-			return through(k.base)
-		case elemKey:
-			return through(k.base) || through(k.index)
-		case binKey:
-			return through(k.x) || through(k.y)
-		case callKey:
-			return through(k.x) || through(k.y)
-		case tupleKey:
-			return slices.Contains(vals, k.tuple)
-		case ssa.Value:
-			return slices.Contains(vals, k)
-		}
-		return false
+	through := func(k any) bool {
+		return containsKey(k, func(c any) bool { v, ok := c.(ssa.Value); return ok && slices.Contains(vals, v) })
 	}
 	a.retire(st, func(p pathKey) bool { return through(p) })
 	for k := range st {
