@@ -732,6 +732,30 @@ type returnSite struct {
 	facts  facts // at the return, for parameter contracts
 }
 
+// value is what return r hands back as result i: in a function with
+// defers (or named results), the return reads a result slot, and the
+// value is the one the return statement stored there just before
+// (`defer mu.Unlock(); v, ok := m[k]; return v, ok`), unless a closure
+// may change the slot.
+func (r returnSite) value(i int) ssa.Value {
+	v := r.ops[i]
+	load, ok := v.(*ssa.UnOp)
+	if !ok || load.Op != token.MUL {
+		return v
+	}
+	slot, ok := load.X.(*ssa.Alloc)
+	if !ok || slot.Heap || slot.Parent() == nil || !slices.Contains(slot.Parent().Locals, slot) {
+		return v
+	}
+	instrs := r.block.Instrs
+	for k := len(instrs) - 1; k >= 0; k-- {
+		if st, ok := instrs[k].(*ssa.Store); ok && st.Addr == ssa.Value(slot) {
+			return st.Val
+		}
+	}
+	return v
+}
+
 func (a *analysis) recordReturn(st facts, r *ssa.Return) {
 	rs := returnSite{block: r.Block(), pos: r.Pos(), ops: r.Results, facts: st}
 	if !rs.pos.IsValid() {

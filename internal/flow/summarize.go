@@ -84,7 +84,7 @@ func (a *analysis) summarize() *summary.Summary {
 			} else if lastIsErr && firstErrNil == nil {
 				firstErrNil = &r
 			}
-			if lastIsBool && !isFalse(r.ops[last]) && !sameCommaOk(r.ops[i], r.ops[last]) {
+			if lastIsBool && !isFalse(r.value(last)) && !sameCommaOk(r.value(i), r.value(last)) {
 				okContract = false
 			}
 			if zeroWith == nil {
@@ -693,7 +693,7 @@ func (a *analysis) codeCompanion(codeWith []bool) int {
 			continue
 		}
 		for _, r := range a.returns {
-			if isZeroConst(r.ops[j]) {
+			if isZeroConst(r.value(j)) {
 				return j
 			}
 		}
@@ -705,7 +705,7 @@ func (a *analysis) codeCompanion(codeWith []bool) int {
 // a non-zero constant, or a value that a dominating branch found
 // non-zero (`if errno != 0 { return nil, errno }`).
 func nonZeroAt(r returnSite, j int) bool {
-	v := r.ops[j]
+	v := r.value(j)
 	if c, ok := v.(*ssa.Const); ok {
 		return !isZeroConst(c)
 	}
@@ -786,7 +786,7 @@ func zeroOn(x ssa.Value, op token.Token, branch bool) bool {
 // constant, or a pointer-like value known nil there (`if n == nil { i =
 // nil; return }` with named results).
 func zeroAt(r returnSite, j int) bool {
-	return isZeroConst(r.ops[j]) || j < len(r.states) && nilable(r.ops[j].Type()) && r.states[j].Kind == nilstate.Nil
+	return isZeroConst(r.value(j)) || j < len(r.states) && nilable(r.ops[j].Type()) && r.states[j].Kind == nilstate.Nil
 }
 
 // isZeroConst reports whether v is the zero constant of its type: nil, 0,

@@ -388,6 +388,57 @@ func spanUnchecked(p uintptr) int {
 	return s.Val // want `nil dereference: s may be nil here \(FindSpan returns nil with a zero base at guards.go:\d+\)`
 }
 
+// --- contracts through the result slots of a function with defers ---
+
+type rwMutex struct{ readers int }
+
+func (m *rwMutex) rlock()   { m.readers++ }
+func (m *rwMutex) runlock() { m.readers-- }
+
+type registry struct {
+	mu rwMutex
+	m  map[string]*Node
+	n  int
+}
+
+// Get returns through result slots: its defer makes SSA store the
+// results and load them after the deferred calls ran.
+func (r *registry) Get(k string) (*Node, bool) { // want Get:"nilsentry\\(r0=nil-if-not-ok p0=derefs\\)"
+	r.mu.rlock()
+	defer r.mu.runlock()
+	n, ok := r.m[k]
+	return n, ok
+}
+
+// Find returns a nil with an ok that may be true: no contract.
+func (r *registry) Find(k string) (*Node, bool) { // want Find:"nilsentry\\(r0=maybenil p0=derefs\\)"
+	r.mu.rlock()
+	defer r.mu.runlock()
+	n := r.m[k]
+	return n, r.n > 0
+}
+
+func useGet(r *registry) int {
+	n, ok := r.Get("x")
+	if !ok {
+		return 0
+	}
+	return n.Val
+}
+
+func useGetUnchecked(r *registry, k string) int {
+	n, _ := r.Get(k)
+	return n.Val // want `nil dereference: n may be nil here \(\(\*registry\).Get returns nil with false at guards.go:\d+\)`
+}
+
+func useFind(r *registry) int {
+	n, ok := r.Find("x")
+	if !ok {
+		return 0
+	}
+	return n.Val // want `nil dereference: n may be nil here`
+}
+
 // --- results nil together with a non-zero error code ---
 
 type Errno uint16
