@@ -1,6 +1,7 @@
 package flow
 
 import (
+	"go/token"
 	"go/types"
 
 	"github.com/nilsentry/nilsentry/internal/nilstate"
@@ -23,10 +24,12 @@ import (
 // call, which keeps what was known non-nil, the author's guard is trusted.
 
 // Capture names what a literal captures: the variable FV (Field -1), or
-// field Field of the struct FV's variable points to.
+// field Field of the struct FV's variable points to (or is, for a
+// struct-valued variable), or field Sub (>= 0) of the struct that field
+// points to (`cfg.Context.Proxy`).
 type Capture struct {
-	FV    *ssa.FreeVar
-	Field int
+	FV         *ssa.FreeVar
+	Field, Sub int
 }
 
 // A CapturedState is what a literal is told of a captured variable.
@@ -47,14 +50,26 @@ func (a *analysis) capture(st facts, mc *ssa.MakeClosure) {
 	}
 	for i, b := range mc.Bindings {
 		al, ok := b.(*ssa.Alloc)
-		if !ok || i >= len(lit.FreeVars) || !nilable(al.Type().(*types.Pointer).Elem()) {
+		if !ok || i >= len(lit.FreeVars) {
+			continue
+		}
+		elem := al.Type().(*types.Pointer).Elem()
+		if isStruct(elem) {
+			// A struct variable whose fields are only read: its fields'
+			// paths are the variable's (`cfg.Ch` of a by-value cfg).
+			if onlyFieldsRead(al, mc) {
+				a.captureGuards(st, mc, lit, al, lit.FreeVars[i])
+			}
+			continue
+		}
+		if !nilable(elem) {
 			continue
 		}
 		store := assignedOnceBefore(al, mc)
 		if store == nil {
 			continue
 		}
-		a.captureGuards(st, mc, lit, al, lit.FreeVars[i])
+		a.captureGuards(st, mc, lit, pathKey{al, -1}, lit.FreeVars[i])
 		// The variable holds the stored value: a check of either (`if err
 		// != nil` for the value, `if u == nil` for the variable) counts.
 		s, ok := st[pathKey{al, -1}]
@@ -64,7 +79,7 @@ func (a *analysis) capture(st facts, mc *ssa.MakeClosure) {
 		fv := lit.FreeVars[i]
 		judged := a.judged[s.Ev]
 		s = nilstate.State{Kind: s.Kind, Ev: s.Ev.Then(a.step(lit.Pos(), "captured by the function literal"))}
-		a.addCapture(Capture{fv, -1}, CapturedState{s, judged})
+		a.addCapture(Capture{fv, -1, -1}, CapturedState{s, judged})
 	}
 }
 
@@ -85,25 +100,91 @@ func (a *analysis) addCapture(c Capture, s CapturedState) {
 	a.captures[c] = s
 }
 
-// captureGuards records the fields of the struct that the captured
-// pointer variable al points to which are non-nil at mc, the literal's
-// only MakeClosure (with several, each would need them).
-func (a *analysis) captureGuards(st facts, mc *ssa.MakeClosure, lit *ssa.Function, al *ssa.Alloc, fv *ssa.FreeVar) {
+// captureGuards records the fields of the struct at base (what the
+// captured pointer variable points to, or the struct variable itself)
+// which are non-nil at mc, the literal's only MakeClosure (with several,
+// each would need them), and the fields of what those fields point to.
+func (a *analysis) captureGuards(st facts, mc *ssa.MakeClosure, lit *ssa.Function, base any, fv *ssa.FreeVar) {
 	if refs := lit.Referrers(); refs == nil || len(*refs) != 1 {
 		return
 	}
-	base := pathKey{al, -1}
+	// With evidence, so that the literal's use counts neither as a
+	// guarded nor as an unguarded use of the field (summary.Credible):
+	// the guard is the enclosing function's, counted there.
+	guarded := CapturedState{State: nilstate.State{Kind: nilstate.NonNil,
+		Ev: nilstate.NewEvidence(a.step(mc.Pos(), "checked where the function literal is made"))}}
 	for k, s := range st {
 		p, ok := k.(pathKey)
-		if !ok || p.base != any(base) || p.field < 0 || s.Kind != nilstate.NonNil {
+		if !ok || p.field < 0 || s.Kind != nilstate.NonNil {
 			continue
 		}
-		// With evidence, so that the literal's use counts neither as a
-		// guarded nor as an unguarded use of the field (summary.Credible):
-		// the guard is the enclosing function's, counted there.
-		a.addCapture(Capture{fv, p.field}, CapturedState{State: nilstate.State{Kind: nilstate.NonNil,
-			Ev: nilstate.NewEvidence(a.step(mc.Pos(), "checked where the function literal is made"))}})
+		if p.base == base {
+			a.addCapture(Capture{fv, p.field, -1}, guarded)
+		} else if q, ok := p.base.(pathKey); ok && q.base == base && q.field >= 0 {
+			a.addCapture(Capture{fv, q.field, p.field}, guarded)
+		}
 	}
+}
+
+// onlyFieldsRead reports whether the struct variable al is stored
+// exactly once, before mc (assignedOnceBefore), and its fields are only
+// read, by the enclosing function and by literals.
+func onlyFieldsRead(al *ssa.Alloc, mc *ssa.MakeClosure) bool {
+	var store *ssa.Store
+	for _, r := range *al.Referrers() {
+		switch r := r.(type) {
+		case *ssa.Store:
+			if r.Addr != ssa.Value(al) || store != nil {
+				return false
+			}
+			store = r
+		case *ssa.FieldAddr:
+			if !onlyLoads(r) {
+				return false
+			}
+		case *ssa.UnOp, *ssa.DebugRef:
+		case *ssa.MakeClosure:
+			lit, ok := r.Fn.(*ssa.Function)
+			if !ok {
+				return false
+			}
+			for i, b := range r.Bindings {
+				if b != ssa.Value(al) || i >= len(lit.FreeVars) {
+					continue
+				}
+				for _, rr := range *lit.FreeVars[i].Referrers() {
+					switch rr := rr.(type) {
+					case *ssa.FieldAddr:
+						if !onlyLoads(rr) {
+							return false
+						}
+					case *ssa.UnOp, *ssa.DebugRef:
+					default:
+						return false
+					}
+				}
+			}
+		default:
+			return false
+		}
+	}
+	return store != nil && dominatesInstr(store, mc)
+}
+
+// onlyLoads reports whether the address v is only loaded from.
+func onlyLoads(v ssa.Value) bool {
+	for _, r := range *v.Referrers() {
+		switch r := r.(type) {
+		case *ssa.UnOp:
+			if r.Op != token.MUL {
+				return false
+			}
+		case *ssa.DebugRef:
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // assignedOnceBefore returns the store if the variable al is stored
@@ -127,24 +208,27 @@ func assignedOnceBefore(al *ssa.Alloc, mc *ssa.MakeClosure) *ssa.Store {
 			return nil
 		}
 	}
-	if store == nil {
+	if store == nil || !dominatesInstr(store, mc) {
 		return nil
 	}
-	if sb, mb := store.Block(), mc.Block(); sb != mb {
-		if sb.Dominates(mb) {
-			return store
-		}
-		return nil
+	return store
+}
+
+// dominatesInstr reports whether instruction x runs before y on every
+// path to y.
+func dominatesInstr(x, y ssa.Instruction) bool {
+	if xb, yb := x.Block(), y.Block(); xb != yb {
+		return xb.Dominates(yb)
 	}
-	for _, instr := range mc.Block().Instrs {
+	for _, instr := range y.Block().Instrs {
 		switch instr {
-		case store:
-			return store
-		case ssa.Instruction(mc):
-			return nil
+		case x:
+			return true
+		case y:
+			return false
 		}
 	}
-	return nil
+	return false
 }
 
 // onlyLoaded reports whether the literal of mc only reads the variables
@@ -174,17 +258,16 @@ func onlyLoaded(mc *ssa.MakeClosure, al *ssa.Alloc) bool {
 func (a *analysis) initial() facts {
 	st := facts{}
 	for _, fv := range a.fn.FreeVars {
-		// fv holds the address of a variable; of a pointer, for guards.
+		// fv holds the address of a variable: of a pointer or a struct,
+		// for guards.
 		if ptr, ok := fv.Type().Underlying().(*types.Pointer); ok {
 			if strct := pointee(ptr.Elem()); strct != nil {
-				for f := 0; f < strct.NumFields(); f++ {
-					if s := a.env.Captured(Capture{fv, f}); s.Kind == nilstate.NonNil {
-						st[pathKey{pathKey{fv, -1}, f}] = s.State
-					}
-				}
+				a.capturedFields(st, fv, pathKey{fv, -1}, strct)
+			} else if strct, ok := ptr.Elem().Underlying().(*types.Struct); ok {
+				a.capturedFields(st, fv, fv, strct)
 			}
 		}
-		if s := a.env.Captured(Capture{fv, -1}); s.Kind.MayBeNil() {
+		if s := a.env.Captured(Capture{fv, -1, -1}); s.Kind.MayBeNil() {
 			st[pathKey{fv, -1}] = s.State
 			if s.Judged != nil {
 				a.judged[s.Ev] = s.Judged
@@ -196,4 +279,26 @@ func (a *analysis) initial() facts {
 		}
 	}
 	return st
+}
+
+// capturedFields sets the guarded fields of the struct at base (see
+// captureGuards) non-nil on entry, and those of what they point to.
+func (a *analysis) capturedFields(st facts, fv *ssa.FreeVar, base any, strct *types.Struct) {
+	for f := 0; f < strct.NumFields(); f++ {
+		s := a.env.Captured(Capture{fv, f, -1})
+		if s.Kind != nilstate.NonNil {
+			continue
+		}
+		field := pathKey{base, f}
+		st[field] = s.State
+		sub := pointee(strct.Field(f).Type())
+		if sub == nil {
+			continue
+		}
+		for g := 0; g < sub.NumFields(); g++ {
+			if s := a.env.Captured(Capture{fv, f, g}); s.Kind == nilstate.NonNil {
+				st[pathKey{field, g}] = s.State
+			}
+		}
+	}
 }

@@ -42,3 +42,68 @@ func reassigned(t, u *Target) func() string {
 	t = u
 	return f
 }
+
+// Two fields deep: a guard of cfg.Context.Proxy holds in the literal.
+type Config struct{ Context *Context }
+
+type Context struct{ Proxy *Proxy } // want Proxy:"nilable\\(field Proxy assigned nil at paths/literals.go:\\d+; field Proxy checked for nil at paths/literals.go:\\d+\\)"
+
+type Proxy struct{ Address string }
+
+func (c *Context) clearProxy() { c.Proxy = nil }
+
+func (c *Context) address() string {
+	if c.Proxy == nil {
+		return ""
+	}
+	return c.Proxy.Address
+}
+
+func (c *Context) hasProxy() bool { return c.Proxy != nil }
+
+func proxyFunc(load func() *Config) func() string {
+	cfg := load()
+	if cfg.Context.Proxy != nil {
+		return func() string { return cfg.Context.Proxy.Address }
+	}
+	return nil
+}
+
+func proxyFuncReassigned(load func() *Config) func() string {
+	cfg := load()
+	if cfg.Context.Proxy == nil {
+		return nil
+	}
+	f := func() string { return cfg.Context.Proxy.Address } // want `nil dereference: cfg\.Context\.Proxy may be nil here \(field Proxy assigned nil at literals.go:\d+`
+	cfg = load()
+	return f
+}
+
+// A struct-valued variable whose fields are only read: its guarded
+// fields hold in the literal (hugo's by-value cfg.ChangesFromBuild).
+type Options struct {
+	Changes chan int // want Changes:"nilable\\(field Changes checked for nil at paths/literals.go:\\d+; field Changes assigned nil at paths/literals.go:\\d+\\)"
+	Name    string
+}
+
+func (o *Options) notify() {
+	if o.Changes != nil {
+		o.Changes <- 1
+	}
+}
+
+func (o *Options) stop() { o.Changes = nil }
+
+func watch(opts Options, register func(func())) {
+	if opts.Changes != nil {
+		register(func() { close(opts.Changes) })
+	}
+}
+
+func watchReset(opts Options, register func(func())) {
+	if opts.Changes == nil {
+		return
+	}
+	register(func() { close(opts.Changes) }) // want `close of nil channel: opts\.Changes may be nil here`
+	opts.Changes = nil
+}
