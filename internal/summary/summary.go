@@ -164,7 +164,9 @@ type Summary struct {
 	ReturnsWhen []Cond
 	// Pure: the function writes no memory its caller can see and has no
 	// other effect (no channel operation, goroutine, map iteration,
-	// dynamic call or call of a function that is not pure): two calls
+	// dynamic call or call of a function that is not pure; a mutex's
+	// Lock and Unlock are not effects, as no other goroutine is assumed
+	// to write between two reads): two calls
 	// with the same arguments and no write between them return the
 	// same (`if d.Type() != nil { *d.Type() }`).
 	Pure bool

@@ -1,5 +1,7 @@
 package paths
 
+import "sync"
+
 // Pure calls as access paths: a call of a function without effects
 // (summary pure) returns what the same call returned before, until
 // something is written, so a check of one call guards the next.
@@ -118,4 +120,42 @@ func loopKeys(d Dict, keys []string) string {
 		prev = k
 	}
 	return out
+}
+
+// A lock is no effect a caller sees: the analysis assumes, as for every
+// field read, that no other goroutine writes between the two calls
+// (k9s's stack Top).
+type stack struct {
+	mu    sync.RWMutex
+	items []*string
+}
+
+func (s *stack) top() *string {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if len(s.items) == 0 {
+		return nil
+	}
+	return s.items[len(s.items)-1]
+}
+
+func (s *stack) push(v *string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.items = append(s.items, v)
+}
+
+func topTwice(s *stack) string {
+	if s.top() != nil {
+		return *s.top()
+	}
+	return ""
+}
+
+func pushedBetween(s *stack, v *string) string {
+	if s.top() == nil {
+		return ""
+	}
+	s.push(v)
+	return *s.top() // want `nil dereference: s.top\(\) may be nil here`
 }

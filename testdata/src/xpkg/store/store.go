@@ -20,7 +20,7 @@ type Store struct {
 }
 
 // Lookup returns nil when the user is missing.
-func (s *Store) Lookup(name string) *User { // want Lookup:"nilsentry\\(r0=maybenil p0=derefs\\)"
+func (s *Store) Lookup(name string) *User { // want Lookup:"nilsentry\\(r0=maybenil p0=derefs pure\\)"
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if u, ok := s.users[name]; ok {
@@ -30,7 +30,7 @@ func (s *Store) Lookup(name string) *User { // want Lookup:"nilsentry\\(r0=maybe
 }
 
 // Load returns nil only together with an error.
-func Load(s *Store, name string) (*User, error) { // want Load:"nilsentry\\(r0=nil-if-err r0=nil-on-err p0=derefs\\)"
+func Load(s *Store, name string) (*User, error) { // want Load:"nilsentry\\(r0=nil-if-err r0=nil-on-err p0=derefs pure\\)"
 	if u := s.Lookup(name); u != nil {
 		return u, nil
 	}
