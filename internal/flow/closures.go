@@ -57,7 +57,7 @@ func (a *analysis) capture(st facts, mc *ssa.MakeClosure) {
 		if isStruct(elem) {
 			// A struct variable whose fields are only read: its fields'
 			// paths are the variable's (`cfg.Ch` of a by-value cfg).
-			if onlyFieldsRead(al, mc) {
+			if assignedOnceBefore(al, mc, true) != nil {
 				a.captureGuards(st, mc, lit, al, lit.FreeVars[i])
 			}
 			continue
@@ -65,7 +65,7 @@ func (a *analysis) capture(st facts, mc *ssa.MakeClosure) {
 		if !nilable(elem) {
 			continue
 		}
-		store := assignedOnceBefore(al, mc)
+		store := assignedOnceBefore(al, mc, false)
 		if store == nil {
 			continue
 		}
@@ -126,51 +126,6 @@ func (a *analysis) captureGuards(st facts, mc *ssa.MakeClosure, lit *ssa.Functio
 	}
 }
 
-// onlyFieldsRead reports whether the struct variable al is stored
-// exactly once, before mc (assignedOnceBefore), and its fields are only
-// read, by the enclosing function and by literals.
-func onlyFieldsRead(al *ssa.Alloc, mc *ssa.MakeClosure) bool {
-	var store *ssa.Store
-	for _, r := range *al.Referrers() {
-		switch r := r.(type) {
-		case *ssa.Store:
-			if r.Addr != ssa.Value(al) || store != nil {
-				return false
-			}
-			store = r
-		case *ssa.FieldAddr:
-			if !onlyLoads(r) {
-				return false
-			}
-		case *ssa.UnOp, *ssa.DebugRef:
-		case *ssa.MakeClosure:
-			lit, ok := r.Fn.(*ssa.Function)
-			if !ok {
-				return false
-			}
-			for i, b := range r.Bindings {
-				if b != ssa.Value(al) || i >= len(lit.FreeVars) {
-					continue
-				}
-				for _, rr := range *lit.FreeVars[i].Referrers() {
-					switch rr := rr.(type) {
-					case *ssa.FieldAddr:
-						if !onlyLoads(rr) {
-							return false
-						}
-					case *ssa.UnOp, *ssa.DebugRef:
-					default:
-						return false
-					}
-				}
-			}
-		default:
-			return false
-		}
-	}
-	return store != nil && dominatesInstr(store, mc)
-}
-
 // onlyLoads reports whether the address v is only loaded from.
 func onlyLoads(v ssa.Value) bool {
 	for _, r := range *v.Referrers() {
@@ -189,8 +144,9 @@ func onlyLoads(v ssa.Value) bool {
 
 // assignedOnceBefore returns the store if the variable al is stored
 // exactly once, by the enclosing function, at a point that dominates mc,
-// and otherwise only read: by loads, or by literals that only load it.
-func assignedOnceBefore(al *ssa.Alloc, mc *ssa.MakeClosure) *ssa.Store {
+// and otherwise only read: by loads, or by literals that only load it
+// (with fields, a struct variable's fields may be read too).
+func assignedOnceBefore(al *ssa.Alloc, mc *ssa.MakeClosure, fields bool) *ssa.Store {
 	var store *ssa.Store
 	for _, r := range *al.Referrers() {
 		switch r := r.(type) {
@@ -200,8 +156,12 @@ func assignedOnceBefore(al *ssa.Alloc, mc *ssa.MakeClosure) *ssa.Store {
 			}
 			store = r
 		case *ssa.UnOp, *ssa.DebugRef:
+		case *ssa.FieldAddr:
+			if !fields || !onlyLoads(r) {
+				return nil
+			}
 		case *ssa.MakeClosure:
-			if !onlyLoaded(r, al) {
+			if !onlyLoaded(r, al, fields) {
 				return nil
 			}
 		default:
@@ -232,8 +192,8 @@ func dominatesInstr(x, y ssa.Instruction) bool {
 }
 
 // onlyLoaded reports whether the literal of mc only reads the variables
-// bound to al.
-func onlyLoaded(mc *ssa.MakeClosure, al *ssa.Alloc) bool {
+// bound to al (and, with fields, the fields of a struct variable).
+func onlyLoaded(mc *ssa.MakeClosure, al *ssa.Alloc, fields bool) bool {
 	lit, ok := mc.Fn.(*ssa.Function)
 	if !ok {
 		return false
@@ -243,8 +203,12 @@ func onlyLoaded(mc *ssa.MakeClosure, al *ssa.Alloc) bool {
 			continue
 		}
 		for _, r := range *lit.FreeVars[i].Referrers() {
-			switch r.(type) {
+			switch r := r.(type) {
 			case *ssa.UnOp, *ssa.DebugRef:
+			case *ssa.FieldAddr:
+				if !fields || !onlyLoads(r) {
+					return false
+				}
 			default:
 				return false
 			}

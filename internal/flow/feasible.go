@@ -470,7 +470,7 @@ func (w *walker) closureEntry(st *pstate) bool {
 		if !ok {
 			continue
 		}
-		store := assignedOnceBefore(al, mc)
+		store := assignedOnceBefore(al, mc, false)
 		if store == nil {
 			continue
 		}

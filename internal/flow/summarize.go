@@ -517,6 +517,22 @@ func (a *analysis) trueAtReturns(p *ssa.Parameter) bool {
 // trueEdgeDominates reports whether b is dominated by the edge of a
 // branch on p (or !p) taken when p is true.
 func trueEdgeDominates(p *ssa.Parameter, b *ssa.BasicBlock) bool {
+	return dominatingEdge(b, func(cond ssa.Value, taken bool) bool {
+		for {
+			not, ok := cond.(*ssa.UnOp)
+			if !ok || not.Op != token.NOT {
+				break
+			}
+			cond, taken = not.X, !taken
+		}
+		return cond == ssa.Value(p) && taken
+	})
+}
+
+// dominatingEdge reports whether b is dominated by an edge of a branch
+// for which edge(cond, taken) holds: cond is the branch's condition and
+// taken says whether the edge is the one taken when it is true.
+func dominatingEdge(b *ssa.BasicBlock, edge func(cond ssa.Value, taken bool) bool) bool {
 	for d := b; d != nil; d = d.Idom() {
 		if len(d.Preds) != 1 {
 			continue
@@ -526,15 +542,7 @@ func trueEdgeDominates(p *ssa.Parameter, b *ssa.BasicBlock) bool {
 		if !ok || pred.Succs[0] == pred.Succs[1] {
 			continue
 		}
-		cond, want := br.Cond, true
-		for {
-			not, ok := cond.(*ssa.UnOp)
-			if !ok || not.Op != token.NOT {
-				break
-			}
-			cond, want = not.X, !want
-		}
-		if cond == ssa.Value(p) && (d == pred.Succs[0]) == want {
+		if edge(br.Cond, d == pred.Succs[0]) {
 			return true
 		}
 	}
@@ -720,20 +728,10 @@ func nonZeroAt(r returnSite, j int) bool {
 	if c, ok := v.(*ssa.Const); ok {
 		return !isZeroConst(c)
 	}
-	for d := r.block; d != nil; d = d.Idom() {
-		if len(d.Preds) != 1 {
-			continue
-		}
-		pred := d.Preds[0]
-		br, ok := pred.Instrs[len(pred.Instrs)-1].(*ssa.If)
-		if !ok || pred.Succs[0] == pred.Succs[1] {
-			continue
-		}
-		if x, op, ok := zeroTest(br.Cond); ok && x == v && nonZeroOn(op, d == pred.Succs[0]) {
-			return true
-		}
-	}
-	return false
+	return dominatingEdge(r.block, func(cond ssa.Value, taken bool) bool {
+		x, op, ok := zeroTest(cond)
+		return ok && x == v && nonZeroOn(op, taken)
+	})
 }
 
 // zeroTest matches a comparison of an integer x with zero, either way
