@@ -756,6 +756,36 @@ func (r returnSite) value(i int) ssa.Value {
 	return v
 }
 
+// recovered reports whether return r is the function's recover block
+// handing back result i from a slot that only return statements store
+// to: its value is the zero value or one that another return hands back.
+func (r returnSite) recovered(i int) bool {
+	if r.block != r.block.Parent().Recover {
+		return false
+	}
+	load, ok := r.ops[i].(*ssa.UnOp)
+	if !ok || load.Op != token.MUL {
+		return false
+	}
+	slot, ok := load.X.(*ssa.Alloc)
+	if !ok || slot.Heap {
+		return false
+	}
+	for _, ref := range *slot.Referrers() {
+		switch ref := ref.(type) {
+		case *ssa.Store:
+			b := ref.Block()
+			if _, ret := b.Instrs[len(b.Instrs)-1].(*ssa.Return); !ret {
+				return false
+			}
+		case *ssa.UnOp, *ssa.DebugRef:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
 func (a *analysis) recordReturn(st facts, r *ssa.Return) {
 	rs := returnSite{block: r.Block(), pos: r.Pos(), ops: r.Results, facts: st}
 	if !rs.pos.IsValid() {

@@ -233,8 +233,8 @@ func (a *analysis) keysAtReturns(i int) (int, summary.FieldPath) {
 	}
 	var m any
 	for _, r := range a.returns {
-		v := r.ops[i]
-		if isNilConst(v) || isEmptySlice(v) {
+		v := r.value(i)
+		if isNilConst(v) || isEmptySlice(v) || r.recovered(i) {
 			continue
 		}
 		k := a.keysOf(v, make(map[ssa.Value]bool))

@@ -744,15 +744,8 @@ func zeroTest(cond ssa.Value) (x ssa.Value, op token.Token, ok bool) {
 	x, y, op := c.X, c.Y, c.Op
 	if isZeroConst(x) {
 		x, y = y, x
-		switch op {
-		case token.GTR:
-			op = token.LSS
-		case token.LSS:
-			op = token.GTR
-		case token.GEQ:
-			op = token.LEQ
-		case token.LEQ:
-			op = token.GEQ
+		if m, ok := mirrored[op]; ok {
+			op = m
 		}
 	}
 	if !isZeroConst(y) || !isInteger(x.Type()) {

@@ -360,6 +360,27 @@ func (t *xrefTable) SortedKeys() []int { // want SortedKeys:"nilsentry\\(r0=keys
 	return keys
 }
 
+// lockedKeys returns through its result slot (it defers): the slice is
+// the one the return statement stored.
+func (t *xrefTable) LockedKeys() []int { // want LockedKeys:"nilsentry\\(r0=keys-of\\(p0.1\\) p0=derefs\\)"
+	defer t.done()
+	keys := make([]int, 0, len(t.entries))
+	for k := range t.entries {
+		keys = append(keys, k)
+	}
+	return keys
+}
+
+func (t *xrefTable) done() { t.size++ }
+
+func (t *xrefTable) lockedNames() string {
+	out := ""
+	for _, k := range t.LockedKeys() {
+		out += t.entries[k].Name
+	}
+	return out
+}
+
 func (t *xrefTable) names() string {
 	out := ""
 	for _, k := range t.SortedKeys() {
