@@ -36,7 +36,8 @@
 #                    gocql: a third held-out set, read since 7a355a2), fresh4
 #                    (go-git goja libp2p bleve: a fourth held-out set, never
 #                    read), fresh5 (esbuild wazero pdfcpu webrtc hugo k9s: a
-#                    fifth held-out set, never read), or an explicit list of
+#                    fifth held-out set, read since), fresh6 (yq natscli fiber
+#                    asynq: a sixth, never read), or an explicit list of
 #                    names / module@version.
 #                    Held-out findings are for checking a finished change: count
 #                    them, do not read them to design a rule.
@@ -58,6 +59,7 @@ fresh2) SET=$FRESH2_SET ;;
 fresh3) SET=$FRESH3_SET ;;
 fresh4) SET=$FRESH4_SET ;;
 fresh5) SET=$FRESH5_SET ;;
+fresh6) SET=$FRESH6_SET ;;
 *) SET=$HOLDOUT_SET ;;
 esac
 N=${HOLDOUT_SAMPLE:-30}
