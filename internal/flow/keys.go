@@ -107,6 +107,16 @@ func (a *analysis) computeKey(v ssa.Value) any {
 			}
 		}
 	case *ssa.Call:
+		// A getter's call is a load of the field it returns: l.Len() >= 1
+		// says what l.len >= 1 says.
+		if f, ok := a.getter(v); ok {
+			p := a.newPath(a.ident(v.Call.Args[0]), f)
+			a.loads[v] = p
+			if _, ok := a.reps[p]; !ok {
+				a.reps[p] = v
+			}
+			return v
+		}
 		// A pure call reads a virtual location: its value is current (a
 		// later call returns the same) until a write (forgetCalls).
 		if k, ok := a.pureCallKey(v); ok {
@@ -215,7 +225,7 @@ func (a *analysis) ident(v ssa.Value) any {
 	}
 	k := a.key(v)
 	if l, ok := k.(ssa.Value); ok {
-		if _, call := l.(*ssa.Call); !call { // a pure call's result is an object of its own
+		if c, call := l.(*ssa.Call); !call || a.isGetter(c) { // a pure call's result is an object of its own
 			if p, ok := a.loads[l]; ok {
 				return p
 			}
@@ -394,6 +404,30 @@ func (a *analysis) operandKey(v ssa.Value) any {
 		return binKey{b.Op, a.operandKey(b.X), a.operandKey(b.Y)}
 	}
 	return a.ident(v)
+}
+
+// getter returns the field that call's callee only reads and returns
+// from the struct its one argument points to (summary.Getter): in this
+// package by its body, in another by its summary.
+func (a *analysis) getter(call *ssa.Call) (int, bool) {
+	fn := call.Call.StaticCallee()
+	if fn == nil || call.Call.IsInvoke() || len(call.Call.Args) != 1 || pointee(call.Call.Args[0].Type()) == nil {
+		return 0, false
+	}
+	if fn.Blocks != nil {
+		return getterField(fn)
+	}
+	if sum := a.env.Summary(fn); sum != nil && sum.Getter > 0 {
+		return sum.Getter - 1, true
+	}
+	return 0, false
+}
+
+// isGetter reports whether call is a getter's (see getter), whose
+// result is the field's value, as a load's is.
+func (a *analysis) isGetter(call *ssa.Call) bool {
+	p, ok := a.loads[call]
+	return ok && p.field >= 0
 }
 
 // getterField returns the field that fn, a method of this package with

@@ -211,6 +211,9 @@ func (a *analysis) summarize() *summary.Summary {
 	}
 	sum.ReturnsWhen = withAfter(a.returnsWhen(), after)
 	sum.Pure = a.pure()
+	if f, ok := getterField(a.fn); ok && pointee(a.fn.Params[0].Type()) != nil {
+		sum.Getter = f + 1
+	}
 	return sum
 }
 

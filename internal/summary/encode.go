@@ -19,7 +19,7 @@ import (
 // factFormat starts every encoded fact; a fact in another format (a build
 // cache entry of another nilsentry version) fails to decode instead of
 // decoding wrong.
-const factFormat = 7
+const factFormat = 8
 
 var errFactFormat = errors.New("nilsentry fact: malformed or of another version")
 
@@ -105,6 +105,7 @@ func (w *factWriter) summary(s *Summary) {
 	}
 	w.conds(s.ReturnsWhen)
 	w.bools(s.Pure)
+	w.int(int64(s.Getter))
 }
 
 func (w *factWriter) result(r *Result) {
@@ -278,6 +279,7 @@ func (r *factReader) summary() Summary {
 	}
 	s.ReturnsWhen = r.conds()
 	r.bools(&s.Pure)
+	s.Getter = int(r.int())
 	return s
 }
 

@@ -45,6 +45,7 @@ func fullFact() *summary.Fact {
 		},
 		ReturnsWhen: []summary.Cond{{{Param: 0, Field: -1, Is: -1}, {Param: 1, Field: -1, Is: 1}}, {{Param: 1, Field: -1, Is: 1}}},
 		Pure:        true,
+		Getter:      5,
 	}}
 }
 

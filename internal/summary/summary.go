@@ -170,6 +170,12 @@ type Summary struct {
 	// with the same arguments and no write between them return the
 	// same (`if d.Type() != nil { *d.Type() }`).
 	Pure bool
+	// Getter: the function only reads field Getter-1 of the struct its
+	// one parameter points to and returns it (`func (l *List) Len() int {
+	// return l.len }`): a call is a read of that field, so a caller's
+	// check of l.Len() is a check of l.len, which a callee's condition
+	// on the field (Front is nil only when l.len is 0) meets. 0: none.
+	Getter int
 }
 
 // After is what every way of returning (ReturnsWhen) requires of
@@ -216,7 +222,7 @@ func (s *Summary) Equal(o *Summary) bool {
 			return false
 		}
 	}
-	return s.Pure == o.Pure && slices.EqualFunc(s.ReturnsWhen, o.ReturnsWhen, slices.Equal)
+	return s.Pure == o.Pure && s.Getter == o.Getter && slices.EqualFunc(s.ReturnsWhen, o.ReturnsWhen, slices.Equal)
 }
 
 func (t *TypedNil) equal(o *TypedNil) bool {
@@ -256,7 +262,7 @@ func (p FieldPath) String() string {
 // Interesting reports whether the summary says anything a caller can use;
 // uninteresting summaries are not exported as facts.
 func (s *Summary) Interesting() bool {
-	if len(s.ReturnsWhen) > 0 {
+	if len(s.ReturnsWhen) > 0 || s.Getter != 0 {
 		return true
 	}
 	for _, r := range s.Results {
@@ -342,6 +348,9 @@ func (s *Summary) String() string {
 	if len(s.ReturnsWhen) > 0 {
 		fmt.Fprintf(&b, "returns-when(%s) ", condsString(s.ReturnsWhen))
 	}
+	if s.Getter != 0 {
+		fmt.Fprintf(&b, "getter(p0.%d) ", s.Getter-1)
+	}
 	if s.Pure {
 		b.WriteString("pure")
 	}
@@ -422,6 +431,7 @@ func Portable(s *Summary, pkg string) *Fact {
 		Params:      make([]Param, len(s.Params)),
 		ReturnsWhen: s.ReturnsWhen,
 		Pure:        s.Pure,
+		Getter:      s.Getter,
 	}}
 	for i, r := range s.Results {
 		r.Ev, r.ErrEv, r.NilOnErr = Export(r.Ev, pkg), Export(r.ErrEv, pkg), Export(r.NilOnErr, pkg)

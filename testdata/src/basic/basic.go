@@ -139,7 +139,7 @@ func (l *List) Len() int { // want Len:"nilsentry\\(p0=nilsafe\\+nonnil-if-nonze
 	return 1 + l.next.Len()
 }
 
-func (l *List) Next() *List { return l.next } // want Next:"nilsentry\\(p0=derefs pure\\)"
+func (l *List) Next() *List { return l.next } // want Next:"nilsentry\\(p0=derefs getter\\(p0.0\\) pure\\)"
 
 func receivers(cond bool) {
 	var l *List

@@ -272,9 +272,9 @@ type broker struct {
 	addr string
 }
 
-func (b *broker) ID() int32 { return b.id } // want ID:"nilsentry\\(p0=derefs pure\\)"
+func (b *broker) ID() int32 { return b.id } // want ID:"nilsentry\\(p0=derefs getter\\(p0.0\\) pure\\)"
 
-func (b *broker) Addr() string { return b.addr } // want Addr:"nilsentry\\(p0=derefs pure\\)"
+func (b *broker) Addr() string { return b.addr } // want Addr:"nilsentry\\(p0=derefs getter\\(p0.1\\) pure\\)"
 
 func registerBroker(brokers map[int32]*broker, b *broker) string {
 	if brokers[b.ID()] == nil {

@@ -4,6 +4,7 @@
 package precision
 
 import (
+	"container/list"
 	"maps"
 	"slices"
 	"testing"
@@ -117,14 +118,14 @@ func mapRangeValues(m map[string]*User) int {
 
 func elementStoredNil(users []*User) string {
 	users[0] = nil
-	return users[0].Name // want `nil dereference: users\[0\] is nil here \(assigned nil at precision.go:119\)`
+	return users[0].Name // want `nil dereference: users\[0\] is nil here \(assigned nil at precision.go:120\)`
 }
 
 // --- closures and generics ---
 
 func closureResult(m map[string]*User) string {
 	get := func(k string) *User { return lookup(m, k) }
-	return get("a").Name // want `nil dereference: get\("a"\) may be nil here \(lookup returns nil at precision.go:24; returned by func literal at precision.go:126\)`
+	return get("a").Name // want `nil dereference: get\("a"\) may be nil here \(lookup returns nil at precision.go:25; returned by func literal at precision.go:127\)`
 }
 
 func closureCapturedGuard(m map[string]*User) func() string {
@@ -146,7 +147,7 @@ func Find[T any](xs []*T, keep func(*T) bool) *T { // want Find:"nilsentry\\(r0=
 
 func generic(users []*User) string {
 	u := Find(users, func(u *User) bool { return u.Name == "a" })
-	return u.Name // want `nil dereference: u may be nil here \(Find returns nil at precision.go:144\)`
+	return u.Name // want `nil dereference: u may be nil here \(Find returns nil at precision.go:145\)`
 }
 
 func genericChecked(users []*User) string {
@@ -565,4 +566,14 @@ func (x *Index) cachedChecked(k string) string {
 		return t.Name
 	}
 	return ""
+}
+
+// list.Front is nil only on an empty list (l.len == 0), and Len is a
+// getter of len: a Len check guards Front (summary.Getter). The package
+// dereferences Front's result only here, so its nil return is credible.
+func firstValue(l *list.List) any {
+	if l.Len() == 0 {
+		return nil
+	}
+	return l.Front().Value
 }

@@ -10,7 +10,7 @@ type T struct {
 
 func (t T) Value() int { return t.N }
 
-func (t *T) Ptr() int { return t.N } // want Ptr:"nilsentry\\(p0=derefs pure\\)"
+func (t *T) Ptr() int { return t.N } // want Ptr:"nilsentry\\(p0=derefs getter\\(p0.0\\) pure\\)"
 
 func (t *T) Safe() int { // want Safe:"nilsentry\\(p0=nilsafe\\+nonnil-if-nonzero pure\\)"
 	if t == nil {

@@ -4,7 +4,7 @@ package typednil
 
 type MyErr struct{ msg string }
 
-func (e *MyErr) Error() string { return e.msg } // want Error:"nilsentry\\(p0=derefs pure\\)"
+func (e *MyErr) Error() string { return e.msg } // want Error:"nilsentry\\(p0=derefs getter\\(p0.0\\) pure\\)"
 
 func validate(s string) error {
 	var e *MyErr

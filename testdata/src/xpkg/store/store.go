@@ -88,3 +88,20 @@ func Check(m map[string]*User, name string) error { // want Check:`nilsentry\(r0
 	}
 	return e // want `nil pointer in non-nil interface: e may be nil here`
 }
+
+// Queue's Head is nil only when the queue is empty (field n is 0), as
+// container/list's Front; Len reads n, so a caller's Len check is a
+// check of n.
+type Queue struct {
+	items []*User
+	n     int
+}
+
+func (q *Queue) Len() int { return q.n } // want Len:"nilsentry\\(p0=derefs getter\\(p0.1\\) pure\\)"
+
+func (q *Queue) Head() *User { // want Head:"nilsentry\\(r0=maybenil r0=nil-when\\(p0.1 in \\[0,0\\]\\) p0=derefs pure\\)"
+	if q.n == 0 {
+		return nil
+	}
+	return q.items[0]
+}
