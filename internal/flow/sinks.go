@@ -401,6 +401,11 @@ func (a *analysis) invalidate(st facts, call ssa.CallInstruction) {
 // assigned more than once, or at a local variable that has escaped.
 func (a *analysis) mayWrite(call ssa.CallInstruction) func(pathKey) bool {
 	c := call.Common()
+	if _, isCall := call.(*ssa.Call); isCall && a.pureCall(c) {
+		// A pure callee (summary.Pure) writes nothing a caller sees:
+		// l.Len() between a check of l.len and its use changes nothing.
+		return func(pathKey) bool { return false }
+	}
 	var roots map[any]bool
 	return func(p pathKey) bool {
 		switch r := root(p).(type) {

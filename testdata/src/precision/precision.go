@@ -569,11 +569,36 @@ func (x *Index) cachedChecked(k string) string {
 }
 
 // list.Front is nil only on an empty list (l.len == 0), and Len is a
-// getter of len: a Len check guards Front (summary.Getter). The package
-// dereferences Front's result only here, so its nil return is credible.
-func firstValue(l *list.List) any {
+// getter of len: a Len check guards Front (summary.Getter). (Each function
+// also checks another list's front for nil, so that the package's uses of
+// Front keep its nil return credible: summary.CredibleResult.)
+func firstValue(l, other *list.List) any {
+	if e := other.Front(); e != nil {
+		return e.Value
+	}
 	if l.Len() == 0 {
 		return nil
 	}
 	return l.Front().Value
+}
+
+type listCtx struct{ nodes *list.List }
+
+func (c *listCtx) clone() listCtx { return *c }
+
+type pair struct{ a, b int }
+
+// A pure call (Len, Front) writes nothing: the check of d.nodes.len holds
+// at Front although the function stores a field of that index (pair.b)
+// and d lives in memory.
+func firstOfClone(c listCtx, other *list.List) (any, *pair) {
+	if e := other.Front(); e != nil {
+		return e.Value, nil
+	}
+	d := c.clone()
+	_ = d.clone()
+	if d.nodes.Len() != 1 {
+		return nil, nil
+	}
+	return d.nodes.Front().Value, &pair{1, 2}
 }
