@@ -132,7 +132,7 @@ func (a *analysis) summarize() *summary.Summary {
 				with = "a non-zero " + named.Obj().Name() // an Errno
 			}
 			sum.Results[i] = summary.Result{Kind: summary.ResultNilIfNonZero, Param: j,
-				Ev: nilstate.NewEvidence(a.step(firstNil.pos, name+" returns nil with "+with))}
+				Ev: withContract(ev, a.step(firstNil.pos, name+" returns nil with "+with))}
 		case ev != nil && a.zeroCompanion(zeroWith) >= 0:
 			j := a.zeroCompanion(zeroWith)
 			with := "a zero result"
@@ -140,7 +140,7 @@ func (a *analysis) summarize() *summary.Summary {
 				with = "a zero " + rn
 			}
 			sum.Results[i] = summary.Result{Kind: summary.ResultNilIfZero, Param: j,
-				Ev: nilstate.NewEvidence(a.step(firstNil.pos, name+" returns nil with "+with))}
+				Ev: withContract(ev, a.step(firstNil.pos, name+" returns nil with "+with))}
 		case ev != nil:
 			res := summary.Result{Kind: summary.ResultMaybeNil, Ev: ev, NilWhen: a.nilWhenAll(nilRets, i)}
 			if nilErrEv != nil {
@@ -215,6 +215,25 @@ func (a *analysis) summarize() *summary.Summary {
 		sum.Getter = f + 1
 	}
 	return sum
+}
+
+// withContract is the evidence of a result nil only together with
+// another result's value: the nil's own way to the return (ev), when it
+// comes from elsewhere (a callee's nil, an assignment), then the
+// contract's step; a nil literal returned there is the step alone.
+// The contract's step takes the place of the chain's last when that is
+// the same return ("returned by f" there), or when the chain is full.
+func withContract(ev *nilstate.Evidence, contract nilstate.Step) *nilstate.Evidence {
+	if ev.Len() <= 1 {
+		return nilstate.NewEvidence(contract)
+	}
+	steps := slices.Clone(ev.All())
+	if last := steps[len(steps)-1]; last.Pos == contract.Pos || len(steps) >= nilstate.MaxSteps {
+		steps[len(steps)-1] = contract
+	} else {
+		steps = append(steps, contract)
+	}
+	return &nilstate.Evidence{Steps: steps}
 }
 
 // nilOnErr returns the evidence that result i is nil at every return

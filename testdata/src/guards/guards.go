@@ -388,6 +388,21 @@ func spanUnchecked(p uintptr) int {
 	return s.Val // want `nil dereference: s may be nil here \(FindSpan returns nil with a zero base at guards.go:\d+\)`
 }
 
+// spanOf hands back FindSpan's nil itself: the message names the nil's
+// way to the return, then the contract.
+func spanOf(p uintptr) (*Node, uintptr) {
+	base, s := FindSpan(p)
+	if base == 0 {
+		return s, 0
+	}
+	return s, base
+}
+
+func spanOfUnchecked(p uintptr) int {
+	s, _ := spanOf(p)
+	return s.Val // want `nil dereference: s may be nil here \(FindSpan returns nil with a zero base at guards.go:\d+; spanOf returns nil with a zero result at guards.go:\d+\)`
+}
+
 // --- contracts through the result slots of a function with defers ---
 
 type rwMutex struct{ readers int }
