@@ -926,7 +926,9 @@ func (a *analysis) typedNil(st facts, r *ssa.Return) {
 		}
 		ptr := types.TypeString(mi.X.Type(), types.RelativeTo(a.fn.Pkg.Pkg))
 		iface := types.TypeString(mi.Type(), types.RelativeTo(a.fn.Pkg.Pkg))
-		a.emit(Finding{Category: "typed-nil", Shape: ShapeReturn, Pos: r.Pos(), Arg: i, State: s,
+		// Judged as a dereference's evidence is (sink): a field's nil
+		// check elsewhere is a hint here too.
+		a.emit(Finding{Category: "typed-nil", Shape: ShapeReturn, Pos: r.Pos(), Arg: i, State: s, Judged: a.judged[s.Ev],
 			Detail: fmt.Sprintf("a nil %s is a non-nil %s", ptr, iface)})
 		if a.typedNils == nil {
 			a.typedNils = make(map[int]*summary.TypedNil)

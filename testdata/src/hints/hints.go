@@ -207,3 +207,21 @@ func (f *file) label() int {
 	_ = describe(f.symtab)
 	return f.symtab.n
 }
+
+// A nil pointer boxed into an interface is judged like a dereference: a
+// check in another function is a hint, one in the same function is
+// evidence.
+type shape interface{ area() int }
+
+func (x *node) area() int { return x.n }
+
+func asShape(x *node) shape {
+	return x.next
+}
+
+func asShapeChecked(a, b *node) shape {
+	if a.next == nil {
+		return nil
+	}
+	return b.next // want `nil pointer in non-nil interface: b.next may be nil here \(field next checked for nil at hints.go:\d+; a nil \*node is a non-nil shape\)$`
+}

@@ -40,3 +40,13 @@ func both(a, b *node) int {
 	}
 	return a.next.n + b.next.n // want `nil dereference: b.next may be nil here \(field next checked for nil at strict.go:38\)$`
 }
+
+// A nil pointer boxed into an interface: with -hints, a check in another
+// function is evidence, as for a dereference.
+type shape interface{ area() int }
+
+func (x *node) area() int { return x.n }
+
+func asShape(x *node) shape {
+	return x.next // want `nil pointer in non-nil interface: x.next may be nil here \(field next checked for nil at strict.go:12; a nil \*node is a non-nil shape\)$`
+}
