@@ -225,7 +225,9 @@ func (a *analysis) ident(v ssa.Value) any {
 	}
 	k := a.key(v)
 	if l, ok := k.(ssa.Value); ok {
-		if c, call := l.(*ssa.Call); !call || a.isGetter(c) { // a pure call's result is an object of its own
+		// A pure call's result is an object of its own; a getter's is
+		// the field's value, as a load's.
+		if c, call := l.(*ssa.Call); !call || a.isGetter(c) {
 			if p, ok := a.loads[l]; ok {
 				return p
 			}
