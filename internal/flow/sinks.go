@@ -621,6 +621,15 @@ func escapedAt(al *ssa.Alloc, call ssa.Instruction) bool {
 // see constructed) to the memory's paths.
 func (a *analysis) copyFields(st facts, val, addr ssa.Value) {
 	from, to := a.ident(val), a.ident(addr)
+	if p, ok := from.(pathKey); ok && p.field < 0 {
+		switch p.base.(type) {
+		case *ssa.Alloc, *ssa.Global, *ssa.FreeVar:
+			// A load of a variable (a composite literal's, `x = T{f:
+			// make(...)}`): its fields' paths are the variable's own
+			// (&v.f is pathKey{v, f}), not the load's.
+			from = p.base
+		}
+	}
 	var set []int
 	for k, s := range st {
 		if pk, ok := k.(pathKey); ok && pk.base == from && pk.field >= 0 && setByStore(s) {

@@ -602,3 +602,45 @@ func firstOfClone(c listCtx, other *list.List) (any, *pair) {
 	}
 	return d.nodes.Front().Value, &pair{1, 2}
 }
+
+// A struct value stored into a field brings the fields its composite
+// literal set (copyFields): after `z.entries = dirEntries{data:
+// make(...)}`, z.entries.data is non-nil, whatever the check before said.
+// Without data in the literal, the field's evidence (shutEntries) stands.
+type dirEntries struct {
+	data map[string]int
+	dir  string
+}
+
+type zipDir struct {
+	names   []string
+	entries dirEntries
+}
+
+func (d *dirEntries) shutEntries() {
+	if d.data != nil {
+		d.data = nil
+	}
+}
+
+func fillEntries(z *zipDir, path string) dirEntries {
+	if z.entries.data != nil {
+		return z.entries
+	}
+	z.entries = dirEntries{dir: path, data: make(map[string]int, len(z.names))}
+	for i, name := range z.names {
+		z.entries.data[name] = i
+	}
+	return z.entries
+}
+
+func fillEntriesUnset(z *zipDir, path string) dirEntries {
+	if z.entries.data != nil {
+		return z.entries
+	}
+	z.entries = dirEntries{dir: path}
+	for i, name := range z.names {
+		z.entries.data[name] = i // want `nil map write: z.entries.data may be nil here`
+	}
+	return z.entries
+}
